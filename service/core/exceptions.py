@@ -1,0 +1,37 @@
+"""Domain errors raised by the core; errors.py turns each into a problem document."""
+
+from __future__ import annotations
+
+
+class CoreError(Exception):
+    """Base of the errors the core raises on purpose."""
+
+
+class UnsupportedLanguageError(CoreError):
+    """No installed model translates this language into the target."""
+
+    def __init__(self, language: str, target: str, available: tuple[str, ...]) -> None:
+        super().__init__(f"no installed model translates {language!r} into {target!r}")
+        self.language = language
+        self.target = target
+        self.available = available
+
+
+class LanguageNotDetectedError(CoreError):
+    """The text gives the detector nothing to go on."""
+
+
+class ModelNotReadyError(CoreError):
+    """The model for the pair is installed but not loaded (still loading, or failed)."""
+
+    def __init__(self, language: str, target: str, status: str, detail: str | None) -> None:
+        reason = f": {detail}" if detail else ""
+        super().__init__(f"the {language}->{target} model is {status}{reason}")
+        self.language = language
+        self.target = target
+        self.status = status
+        self.detail = detail
+
+
+class PackageError(CoreError):
+    """An Argos package file or folder is not usable; the message says what is wrong."""

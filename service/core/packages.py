@@ -1,0 +1,216 @@
+"""Argos Translate packages: validate, install, list and remove, without the heavy runtime.
+
+`argostranslate.package.Package` reads every installed package's metadata. Installing does not go
+through `argostranslate.package.install_from_path`: that function extracts straight into the live
+packages folder with no check, then imports `argostranslate.translate` (and with it stanza, spacy and
+minisbd, which the lean runtime leaves out). Here an archive is validated first, extracted beside
+the packages, checked again, and only then moved into place, so a bad file never touches what is
+installed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+import urllib.error
+import urllib.request
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from service.core.exceptions import PackageError
+
+log = logging.getLogger(__name__)
+
+VOCABULARY_FILES = ("shared_vocabulary.json", "shared_vocabulary.txt", "source_vocabulary.json",
+                    "source_vocabulary.txt")
+
+
+@dataclass(frozen=True)
+class InstalledPackage:
+    """An Argos translation package installed in a packages folder."""
+
+    name: str  # the package folder, e.g. translate-pt_en-1_0
+    version: str
+    from_code: str
+    to_code: str
+    path: Path
+    target_prefix: str = ""
+
+    @property
+    def model_dir(self) -> Path:
+        """The CTranslate2 model folder."""
+        return self.path / "model"
+
+    @property
+    def sentencepiece_model(self) -> Path:
+        """The SentencePiece model file."""
+        return self.path / "sentencepiece.model"
+
+
+@dataclass(frozen=True)
+class BrokenPackage:
+    """A folder in the packages dir that is not a usable package, and why."""
+
+    name: str
+    path: Path
+    reason: str
+
+
+def _check_metadata(metadata: Any, where: str) -> dict[str, Any]:
+    if not isinstance(metadata, dict):
+        raise PackageError(f"{where}: metadata.json is not a JSON object")
+    for key in ("from_code", "to_code"):
+        value = metadata.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise PackageError(f"{where}: metadata.json has no {key}")
+    if metadata.get("type", "translate") != "translate":
+        raise PackageError(f"{where}: package type {metadata.get('type')!r} is not a translation package")
+    return metadata
+
+
+def check_package_dir(path: Path) -> InstalledPackage:
+    """Check that a folder is a complete Argos translation package that ponte can run."""
+    where = path.name
+    metadata_path = path / "metadata.json"
+    if not metadata_path.is_file():
+        raise PackageError(f"{where}: no metadata.json")
+    try:
+        metadata = _check_metadata(json.loads(metadata_path.read_text(encoding="utf-8")), where)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PackageError(f"{where}: metadata.json is not valid JSON ({exc})") from None
+    model_dir = path / "model"
+    for required in ("model.bin", "config.json"):
+        if not (model_dir / required).is_file():
+            raise PackageError(f"{where}: model/{required} is missing (not a CTranslate2 model)")
+    if not any((model_dir / name).is_file() for name in VOCABULARY_FILES):
+        raise PackageError(f"{where}: model/ has no vocabulary file")
+    if not (path / "sentencepiece.model").is_file():
+        if (path / "bpe.model").is_file():
+            raise PackageError(f"{where}: BPE-tokenized packages are not supported; ponte needs sentencepiece.model")
+        raise PackageError(f"{where}: sentencepiece.model is missing")
+    # argostranslate's own reader must accept it too: that is what the Argos tools will see.
+    from argostranslate.package import Package
+
+    try:
+        package = Package(path)
+    except Exception as exc:  # argostranslate raises bare Exceptions
+        raise PackageError(f"{where}: argostranslate cannot read it: {exc}") from None
+    return InstalledPackage(
+        name=path.name,
+        version=str(getattr(package, "package_version", None) or metadata.get("package_version") or "0"),
+        from_code=str(package.from_code),
+        to_code=str(package.to_code),
+        path=path,
+        target_prefix=str(metadata.get("target_prefix") or ""),
+    )
+
+
+def _archive_root(archive: zipfile.ZipFile, where: str) -> str:
+    roots: set[str] = set()
+    for info in archive.infolist():
+        member = PurePosixPath(info.filename)
+        if member.is_absolute() or ".." in member.parts or "\\" in info.filename:
+            raise PackageError(f"{where}: unsafe path in archive: {info.filename!r}")
+        if member.parts:
+            roots.add(member.parts[0])
+    if len(roots) != 1:
+        raise PackageError(f"{where}: an .argosmodel holds exactly one top-level folder, found {len(roots)}")
+    root = roots.pop()
+    if not any(PurePosixPath(i.filename).parts[:1] == (root,) and len(PurePosixPath(i.filename).parts) > 1
+               for i in archive.infolist()):
+        raise PackageError(f"{where}: the top-level entry {root!r} is not a folder")
+    return root
+
+
+def install_archive(archive_path: Path, packages_dir: Path) -> InstalledPackage:
+    """Validate an .argosmodel file and install it; a bad file leaves the installed packages untouched."""
+    where = archive_path.name
+    if not archive_path.is_file():
+        raise PackageError(f"{archive_path}: no such file")
+    if not zipfile.is_zipfile(archive_path):
+        raise PackageError(f"{where}: not a valid Argos package (an .argosmodel is a zip archive)")
+    packages_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=packages_dir))
+    try:
+        try:
+            with zipfile.ZipFile(archive_path) as archive:
+                root = _archive_root(archive, where)
+                bad = archive.testzip()
+                if bad is not None:
+                    raise PackageError(f"{where}: corrupt member {bad!r} (CRC mismatch)")
+                archive.extractall(staging)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise PackageError(f"{where}: cannot be read as a zip archive: {exc}") from None
+        candidate = check_package_dir(staging / root)
+        target = packages_dir / root
+        previous = None
+        if target.exists():
+            previous = staging / ".previous"
+            target.rename(previous)
+        (staging / root).rename(target)
+        log.info("installed %s %s (%s->%s) into %s", root, candidate.version, candidate.from_code,
+                 candidate.to_code, packages_dir)
+        return check_package_dir(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def scan_packages(packages_dir: Path) -> tuple[list[InstalledPackage], list[BrokenPackage]]:
+    """The usable packages in a folder, and the folders that are not usable with the reason."""
+    good: list[InstalledPackage] = []
+    broken: list[BrokenPackage] = []
+    if not packages_dir.is_dir():
+        return good, broken
+    for path in sorted(packages_dir.iterdir()):
+        if not path.is_dir() or path.name.startswith("."):
+            continue
+        try:
+            good.append(check_package_dir(path))
+        except PackageError as exc:
+            broken.append(BrokenPackage(path.name, path, str(exc)))
+    return good, broken
+
+
+def remove_package(name: str, packages_dir: Path) -> Path:
+    """Remove an installed package folder by name."""
+    target = packages_dir / name
+    if "/" in name or name.startswith(".") or not target.is_dir():
+        raise PackageError(f"no installed package named {name!r} in {packages_dir}")
+    shutil.rmtree(target)
+    return target
+
+
+def install_from_index(from_code: str, to_code: str, packages_dir: Path, index_url: str,
+                       timeout: float = 15.0) -> InstalledPackage:
+    """Download the pair's package from the Argos index and install it: the only networked operation."""
+    try:
+        with urllib.request.urlopen(index_url, timeout=timeout) as response:  # noqa: S310 (explicit command)
+            index = json.loads(response.read().decode("utf-8"))
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise PackageError(
+            f"cannot reach the Argos package index at {index_url} ({exc}). This machine may be offline: "
+            "install from a local file instead (PONTE_MODEL_FILE=/path/to/model.argosmodel, or "
+            "`python -m service models install /path/to/model.argosmodel`)."
+        ) from None
+    except ValueError as exc:
+        raise PackageError(f"the Argos package index at {index_url} is not valid JSON: {exc}") from None
+    matches = [p for p in index if isinstance(p, dict) and p.get("from_code") == from_code
+               and p.get("to_code") == to_code and p.get("links")]
+    if not matches:
+        raise PackageError(f"the Argos package index has no {from_code}->{to_code} package")
+    best = max(matches, key=lambda p: str(p.get("package_version", "")))
+    with tempfile.TemporaryDirectory() as tmp:
+        archive_path = Path(tmp) / f"{from_code}_{to_code}.argosmodel"
+        last_error: Exception | None = None
+        for link in best["links"]:
+            try:
+                with urllib.request.urlopen(link, timeout=timeout) as response, archive_path.open("wb") as out:  # noqa: S310
+                    shutil.copyfileobj(response, out)
+                return install_archive(archive_path, packages_dir)
+            except (urllib.error.URLError, TimeoutError, OSError) as exc:
+                last_error = exc
+        raise PackageError(f"could not download the {from_code}->{to_code} package: {last_error}")

@@ -1,0 +1,188 @@
+"""detect -> translate -> tag, for one document or many (sentences of all documents share engine calls)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.core.detect import UNDETERMINED, Detection, LanguageDetector
+from service.core.exceptions import CoreError, LanguageNotDetectedError
+from service.core.models import ModelRegistry
+from service.core.segment import Segmentation, join_translation, split_sentences
+from service.core.tagging import Tag, Tagger
+
+AUTO = "auto"
+
+
+@dataclass(frozen=True)
+class SentencePair:
+    """One source sentence and its translation."""
+
+    source: str
+    target: str
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """The package that made a translation."""
+
+    package: str
+    version: str
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The English text of a document, sentence by sentence."""
+
+    source_language: str
+    target_language: str
+    translated: bool
+    text: str
+    sentences: tuple[SentencePair, ...]
+    model: ModelRef | None
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Milliseconds spent in each stage."""
+
+    detect: float
+    translate: float
+    tag: float
+    total: float
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything ponte knows about one document."""
+
+    id: str | None
+    language: Detection
+    translation: Translation
+    tags: tuple[Tag, ...]
+    timings_ms: Timings
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input document."""
+
+    text: str
+    source_language: str = AUTO
+    id: str | None = None
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000.0, 2)
+
+
+class Pipeline:
+    """The service's whole job, free of HTTP: the web layer and the CLI both call this."""
+
+    def __init__(self, detector: LanguageDetector, models: ModelRegistry, tagger: Tagger) -> None:
+        self.detector = detector
+        self.models = models
+        self.tagger = tagger
+        self.target = models.target
+
+    def detect(self, text: str) -> Detection:
+        """Detect the language of a text."""
+        return self.detector.detect(text)
+
+    def _language(self, text: str, source_language: str) -> Detection:
+        if source_language != AUTO:
+            return self.detector.given(source_language)
+        detection = self.detector.detect(text)
+        if detection.code == UNDETERMINED:
+            raise LanguageNotDetectedError(
+                "no language could be detected in this text; give source_language explicitly")
+        return detection
+
+    def translate(self, text: str, source_language: str = AUTO) -> Translation:
+        """Translate one text into the target language."""
+        result = self.analyze_many([Document(text, source_language)], tag=False)[0]
+        if isinstance(result, CoreError):
+            raise result
+        return result.translation
+
+    def tag(self, text: str, language: str = AUTO) -> tuple[Tag, ...]:
+        """Tag a text in its own language (no translation)."""
+        code = self._language(text, language).code
+        return self.tagger.tag(text, code, None)
+
+    def analyze(self, document: Document) -> Analysis:
+        """Detect, translate and tag one document; raises CoreError on a document-level problem."""
+        result = self.analyze_many([document])[0]
+        if isinstance(result, CoreError):
+            raise result
+        return result
+
+    def analyze_many(self, documents: Sequence[Document], *, tag: bool = True) -> list[Analysis | CoreError]:
+        """Analyze documents together: sentences of all documents in one language share one engine call,
+        identical sentences are translated once; a document's problem is returned in its place."""
+        started = time.perf_counter()
+        results: list[Analysis | CoreError | None] = [None] * len(documents)
+        detections: dict[int, Detection] = {}
+        detect_ms: dict[int, float] = {}
+        for i, doc in enumerate(documents):
+            t0 = time.perf_counter()
+            try:
+                detections[i] = self._language(doc.text, doc.source_language)
+            except CoreError as exc:
+                results[i] = exc
+            detect_ms[i] = _ms(time.perf_counter() - t0)
+
+        # group the documents to translate by language; English (the target) passes through
+        segmentations: dict[int, Segmentation] = {}
+        by_language: dict[str, list[int]] = {}
+        for i, detection in detections.items():
+            if detection.code == self.target:
+                continue
+            try:
+                self.models.engine(detection.code)
+            except CoreError as exc:
+                results[i] = exc
+                continue
+            segmentations[i] = split_sentences(documents[i].text, detection.code)
+            by_language.setdefault(detection.code, []).append(i)
+
+        translations: dict[int, Translation] = {}
+        translate_ms: dict[int, float] = {}
+        for code, indices in by_language.items():
+            engine = self.models.engine(code)
+            t0 = time.perf_counter()
+            unique = list(dict.fromkeys(s.text for i in indices for s in segmentations[i].sentences))
+            targets = dict(zip(unique, engine.translate(unique), strict=True))
+            elapsed = _ms(time.perf_counter() - t0)
+            total_sentences = sum(len(segmentations[i].sentences) for i in indices) or 1
+            for i in indices:
+                seg = segmentations[i]
+                outs = [targets[s.text] for s in seg.sentences]
+                translations[i] = Translation(
+                    source_language=code, target_language=self.target, translated=True,
+                    text=join_translation(seg, outs),
+                    sentences=tuple(SentencePair(s.text, t) for s, t in zip(seg.sentences, outs, strict=True)),
+                    model=ModelRef(engine.name, engine.version),
+                )
+                # a shared engine call is charged to each document by its share of the sentences
+                translate_ms[i] = round(elapsed * len(seg.sentences) / total_sentences, 2)
+
+        for i, detection in detections.items():
+            if results[i] is not None:
+                continue
+            translation = translations.get(i) or Translation(
+                source_language=detection.code, target_language=self.target, translated=False,
+                text=documents[i].text, sentences=(), model=None)
+            t0 = time.perf_counter()
+            tags: tuple[Tag, ...] = ()
+            if tag:
+                tags = self.tagger.tag(documents[i].text, detection.code,
+                                       translation.text if translation.translated else None)
+            tag_ms = _ms(time.perf_counter() - t0)
+            d_ms, tr_ms = detect_ms[i], translate_ms.get(i, 0.0)
+            total = _ms(time.perf_counter() - started) if len(documents) == 1 else round(d_ms + tr_ms + tag_ms, 2)
+            results[i] = Analysis(documents[i].id, detection, translation, tags,
+                                  Timings(d_ms, tr_ms, tag_ms, total))
+        assert all(r is not None for r in results)
+        return [r for r in results if r is not None]

@@ -1,0 +1,165 @@
+"""The translation engine over an Argos package's files: its CTranslate2 model and SentencePiece model.
+
+argostranslate.translate is never imported: it pulls stanza/spacy/minisbd and downloads sentence
+splitters. ponte splits sentences itself (segment.py) and calls CTranslate2 the way Argos does
+(SentencePiece pieces in, pieces out), with three differences that matter in production:
+all sentences of a call go to ONE translate_batch, max_decoding_length is bounded by the input
+length, and pieces are decoded with SentencePiece (Argos' replace("_", " ") loses underscores).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from service.core.packages import InstalledPackage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DecodingOptions:
+    """How CTranslate2 decodes; part of the cache key, so the same options give the same text."""
+
+    beam_size: int = 4
+    max_batch_size: int = 32
+    length_ratio: float = 2.0
+    length_extra: int = 10
+    max_input_tokens: int = 200
+    length_penalty: float = 0.2  # as argostranslate
+
+
+class SentenceTranslator(Protocol):
+    """Translates sentences one-to-one; what the pipeline needs from an engine."""
+
+    name: str
+    version: str
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        """Translate each sentence; same length and order as the input."""
+        ...
+
+
+def chunk_pieces(pieces: list[str], limit: int) -> list[list[str]]:
+    """Cut an over-long piece sequence into chunks of at most `limit`, preferring word starts."""
+    if len(pieces) <= limit:
+        return [pieces]
+    chunks: list[list[str]] = []
+    start = 0
+    while start < len(pieces):
+        end = min(start + limit, len(pieces))
+        if end < len(pieces):
+            # back off to the start of a word (a piece beginning with the SentencePiece space mark)
+            cut = end
+            while cut > start + limit // 2 and not pieces[cut].startswith("\u2581"):
+                cut -= 1
+            end = cut if cut > start + limit // 2 else end
+        chunks.append(pieces[start:end])
+        start = end
+    return chunks
+
+
+class ArgosTranslator:
+    """One loaded Argos package: CTranslate2 translator + SentencePiece processor."""
+
+    def __init__(self, package: InstalledPackage, options: DecodingOptions, *, intra_threads: int = 1,
+                 inter_threads: int = 1, compute_type: str = "default") -> None:
+        import ctranslate2
+        import sentencepiece
+
+        self.package = package
+        self.name = package.name
+        self.version = package.version
+        self.options = options
+        self._sp = sentencepiece.SentencePieceProcessor(model_file=str(package.sentencepiece_model))
+        self._translator = ctranslate2.Translator(
+            str(package.model_dir), device="cpu", compute_type=compute_type,
+            inter_threads=inter_threads, intra_threads=intra_threads,
+        )
+        self._target_prefix = [package.target_prefix] if package.target_prefix else None
+        self.engine_calls = 0
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        """Translate all sentences in one translate_batch call, longest first, restoring order."""
+        if not sentences:
+            return []
+        encoded = self._sp.encode(list(sentences), out_type=str)
+        # (sentence index, chunk) for every non-empty chunk
+        work: list[tuple[int, list[str]]] = []
+        for index, pieces in enumerate(encoded):
+            for chunk in chunk_pieces(list(pieces), self.options.max_input_tokens):
+                if chunk:
+                    work.append((index, chunk))
+        outputs: list[list[str]] = [[] for _ in sentences]
+        if work:
+            order = sorted(range(len(work)), key=lambda i: len(work[i][1]), reverse=True)
+            batch = [work[i][1] for i in order]
+            longest = len(batch[0])
+            max_length = math.ceil(longest * self.options.length_ratio) + self.options.length_extra
+            results = self._translator.translate_batch(
+                batch,
+                target_prefix=[self._target_prefix] * len(batch) if self._target_prefix else None,
+                max_batch_size=self.options.max_batch_size,
+                batch_type="examples",
+                beam_size=self.options.beam_size,
+                length_penalty=self.options.length_penalty,
+                max_decoding_length=max_length,
+                replace_unknowns=True,
+                return_scores=False,
+            )
+            self.engine_calls += 1
+            decoded: list[str] = [""] * len(batch)
+            for position, result in zip(order, results, strict=True):
+                tokens = result.hypotheses[0]
+                if self._target_prefix and tokens[:1] == self._target_prefix:
+                    tokens = tokens[1:]
+                decoded[position] = self._sp.decode(tokens)
+            for (index, _), text in zip(work, decoded, strict=True):
+                outputs[index].append(text.strip())
+        return [" ".join(part for part in parts if part) for parts in outputs]
+
+
+class CachingTranslator:
+    """A bounded LRU of sentence translations in front of an engine; a repeated sentence costs nothing."""
+
+    def __init__(self, inner: SentenceTranslator, size: int) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.version = inner.version
+        self._size = size
+        self._cache: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        """Serve known sentences from the cache, translate the others once each (duplicates too)."""
+        found: dict[str, str] = {}
+        with self._lock:
+            for sentence in sentences:
+                if sentence in found:
+                    continue
+                cached = self._cache.get(sentence)
+                if cached is not None:
+                    self._cache.move_to_end(sentence)
+                    found[sentence] = cached
+        missing = list(dict.fromkeys(s for s in sentences if s not in found))
+        with self._lock:
+            self.hits += len(sentences) - sum(1 for s in sentences if s in missing)
+            self.misses += len(missing)
+        if missing:
+            translated = self.inner.translate(missing)
+            with self._lock:
+                for sentence, target in zip(missing, translated, strict=True):
+                    found[sentence] = target
+                    if self._size > 0:
+                        self._cache[sentence] = target
+                        self._cache.move_to_end(sentence)
+                        while len(self._cache) > self._size:
+                            self._cache.popitem(last=False)
+        return [found[s] for s in sentences]

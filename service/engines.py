@@ -1,0 +1,85 @@
+"""The heavy resources of one worker (detector, models, tagger), built once and reached through `engines()`."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+from service.config import Settings
+from service.core.detect import LanguageDetector
+from service.core.models import EngineFactory, ModelRegistry
+from service.core.packages import InstalledPackage
+from service.core.pipeline import Pipeline
+from service.core.tagging import Tagger, Taxonomy, default_taxonomy_path, load_taxonomy
+from service.core.translate import ArgosTranslator, CachingTranslator, DecodingOptions, SentenceTranslator
+
+log = logging.getLogger(__name__)
+
+EXTENSION = "ponte"
+
+
+@dataclass(frozen=True)
+class Engines:
+    """What a request needs besides its body."""
+
+    settings: Settings
+    pipeline: Pipeline
+    models: ModelRegistry
+    taxonomy: Taxonomy
+
+
+def decoding_options(settings: Settings) -> DecodingOptions:
+    """The decoding options the settings ask for."""
+    return DecodingOptions(
+        beam_size=settings.beam_size, max_batch_size=settings.max_batch_size,
+        length_ratio=settings.decoding_length_ratio, length_extra=settings.decoding_length_extra,
+        max_input_tokens=settings.max_input_tokens,
+    )
+
+
+def argos_engine_factory(settings: Settings) -> EngineFactory:
+    """Build CTranslate2 engines for packages, with the sentence cache in front when enabled."""
+    options = decoding_options(settings)
+
+    def build(package: InstalledPackage) -> SentenceTranslator:
+        engine: SentenceTranslator = ArgosTranslator(
+            package, options, intra_threads=settings.intra_threads,
+            inter_threads=settings.inter_threads, compute_type=settings.compute_type)
+        if settings.cache_size > 0:
+            engine = CachingTranslator(engine, settings.cache_size)
+        return engine
+
+    return build
+
+
+def build_engines(settings: Settings, factory: EngineFactory | None = None) -> Engines:
+    """Create the worker's engines; models load as PONTE_MODEL_LOADING says."""
+    taxonomy = load_taxonomy(settings.taxonomy or default_taxonomy_path())
+    detector = LanguageDetector(min_letters=settings.detect_min_chars,
+                                min_confidence=settings.detect_min_confidence)
+    models = ModelRegistry(settings.packages_dir, settings.target_language,
+                           factory or argos_engine_factory(settings), settings.required_languages)
+    pipeline = Pipeline(detector, models, Tagger(taxonomy))
+    if settings.model_loading == "eager":
+        detector.load()
+        models.load_all()
+    elif settings.model_loading == "background":
+        models.scan()
+        models.load_in_background()
+        detector.load()
+    else:
+        models.scan()
+    return Engines(settings, pipeline, models, taxonomy)
+
+
+def init_app(app: Flask, engines: Engines) -> None:
+    """Attach the engines to the app (one accessor, no module globals)."""
+    app.extensions[EXTENSION] = engines
+
+
+def engines() -> Engines:
+    """The current worker's engines."""
+    found: Engines = current_app.extensions[EXTENSION]
+    return found

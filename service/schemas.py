@@ -1,0 +1,138 @@
+"""marshmallow schemas: request validation and response shaping, field names exactly as openapi.yaml."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+
+LANGUAGE_CODE = validate.Regexp(r"^[a-z]{2,3}$", error="must be a lower-case ISO 639 code such as 'pt' or 'en'")
+SOURCE_LANGUAGE = validate.Regexp(r"^(auto|[a-z]{2,3})$",
+                                  error="must be 'auto' or a lower-case ISO 639 code such as 'pt'")
+
+
+class TextRequest(Schema):
+    """A request body: unknown fields are refused; `text` is bounded by PONTE_MAX_CHARS."""
+
+    class Meta:
+        unknown = RAISE
+
+    def __init__(self, *, max_chars: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_chars = max_chars
+
+    text = fields.String(required=True)
+
+    @validates("text")
+    def _check_text(self, value: str, **_: Any) -> None:
+        if not value.strip():
+            raise ValidationError("must not be empty or blank")
+        if len(value) > self.max_chars:
+            raise ValidationError(f"has {len(value)} characters; the limit is {self.max_chars}")
+
+
+class DetectRequest(TextRequest):
+    """POST /v1/detect."""
+
+
+class TranslateRequest(TextRequest):
+    """POST /v1/translate."""
+
+    source_language = fields.String(load_default="auto", validate=SOURCE_LANGUAGE)
+
+
+class AnalyzeRequest(TranslateRequest):
+    """POST /v1/analyze."""
+
+    id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=256))
+
+
+class TagRequest(TextRequest):
+    """POST /v1/tag."""
+
+    language = fields.String(load_default="auto", validate=SOURCE_LANGUAGE)
+
+
+class _Out(Schema):
+    """Response schemas only dump."""
+
+
+class CandidateOut(_Out):
+    code = fields.String()
+    probability = fields.Float()
+
+
+class LanguageOut(_Out):
+    code = fields.String()
+    confidence = fields.Float()
+    reliable = fields.Boolean()
+    candidates = fields.List(fields.Nested(CandidateOut))
+    method = fields.String()
+
+
+class SentencePairOut(_Out):
+    source = fields.String()
+    target = fields.String()
+
+
+class ModelRefOut(_Out):
+    package = fields.String()
+    version = fields.String()
+
+
+class TranslationOut(_Out):
+    source_language = fields.String()
+    target_language = fields.String()
+    translated = fields.Boolean()
+    text = fields.String()
+    sentences = fields.List(fields.Nested(SentencePairOut))
+    model = fields.Nested(ModelRefOut, allow_none=True)
+
+
+class EvidenceOut(_Out):
+    term = fields.String()
+    field = fields.String()
+    start = fields.Integer()
+    end = fields.Integer()
+
+
+class TagOut(_Out):
+    topic = fields.String()
+    label = fields.String()
+    score = fields.Float()
+    evidence = fields.List(fields.Nested(EvidenceOut))
+
+
+class TagListOut(_Out):
+    tags = fields.List(fields.Nested(TagOut))
+
+
+class TimingsOut(_Out):
+    detect = fields.Float()
+    translate = fields.Float()
+    tag = fields.Float()
+    total = fields.Float()
+
+
+class AnalysisOut(_Out):
+    id = fields.String(allow_none=True)
+    language = fields.Nested(LanguageOut)
+    translation = fields.Nested(TranslationOut)
+    tags = fields.List(fields.Nested(TagOut))
+    timings_ms = fields.Nested(TimingsOut)
+
+
+class LanguagePairOut(_Out):
+    source_language = fields.String()
+    target_language = fields.String()
+    package = fields.String()
+    version = fields.String()
+    status = fields.String()
+
+
+class ModelStatusOut(_Out):
+    package = fields.String()
+    source_language = fields.String()
+    target_language = fields.String()
+    status = fields.String()
+    detail = fields.String(allow_none=True)

@@ -1,0 +1,69 @@
+"""A real gunicorn server for integration tests, started the way `make run` starts it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class Server:
+    """`python -m service serve` on a loopback port, with its log kept for failures."""
+
+    def __init__(self, packages_dir: Path, log_path: Path, **env: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PONTE_")}
+        self.env.update(PONTE_HOST="127.0.0.1", PONTE_PORT=str(self.port), PONTE_PACKAGES_DIR=str(packages_dir),
+                        PONTE_WORKERS="2", OMP_NUM_THREADS="1", **env)
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, ready_within: float = 60.0) -> float:
+        """Start and wait for /readyz 200; return the seconds it took."""
+        started = time.monotonic()
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen([sys.executable, "-m", "service", "serve"], cwd=ROOT, env=self.env,
+                                        stdout=self._log, stderr=subprocess.STDOUT)
+        while time.monotonic() - started < ready_within:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                if requests.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                    return time.monotonic() - started
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"not ready within {ready_within} s:\n{self.log()}")
+
+    def stop(self, timeout: float = 30.0) -> int | None:
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+        return self.process.returncode
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
