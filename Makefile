@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check --no-input
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test lint typecheck unit docker-check venv clean
+.PHONY: run test lint typecheck unit docker-check venv clean bench audit fuzz soak
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,3 +47,22 @@ docker-check:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+## make bench: engine limit vs service on the shipped workload; writes bench/RESULTS.md
+bench: $(DEV_STAMP)
+	OMP_NUM_THREADS=1 $(PY) bench/bench.py
+
+## make audit: pip-audit of the pinned runtime requirements (needs PyPI's vulnerability data over the network).
+## Exit 1: vulnerabilities found; exit 2: packages could not be audited (service unreachable), said plainly.
+audit: $(DEV_STAMP)
+	$(PY) tools/audit.py
+
+## make fuzz: schemathesis from openapi.yaml against a real 2-worker gunicorn server, 200 examples per operation
+## (`make test` runs the same with 25)
+fuzz: $(DEV_STAMP)
+	OMP_NUM_THREADS=1 PONTE_FUZZ_EXAMPLES=$${PONTE_FUZZ_EXAMPLES:-200} $(PY) -m pytest -q -p no:cacheprovider \
+	    tests/test_fuzz.py
+
+## make soak: 5 minutes at concurrency 8 against 2 recycling workers (bench/soak.py --help)
+soak: $(DEV_STAMP)
+	OMP_NUM_THREADS=1 $(PY) bench/soak.py --seconds $${SOAK_SECONDS:-300}

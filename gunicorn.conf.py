@@ -1,12 +1,23 @@
 """gunicorn settings for ponte, derived from the PONTE_* settings (service/config.py)."""
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 # Before CTranslate2 is imported anywhere: its bundled libgomp can deadlock recycled workers and
 # oversubscribes 2 cores (FACTS.md); one OpenMP thread per worker is the measured best layout.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+# Before prometheus_client is imported anywhere: a fresh folder per server start, where every worker
+# writes its samples and from which /metrics merges them (stale files of an earlier run would add up).
+_metrics_dir = Path(tempfile.mkdtemp(prefix="ponte-metrics-"))
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_metrics_dir)
 
-from service.config import load_settings
+from prometheus_client import Counter  # noqa: E402
+from prometheus_client.multiprocess import mark_process_dead  # noqa: E402
+
+from service.config import load_settings  # noqa: E402
+from service.logs import gunicorn_logconfig  # noqa: E402
 
 _settings = load_settings()
 
@@ -21,10 +32,38 @@ timeout = _settings.timeout
 graceful_timeout = _settings.graceful_timeout
 max_requests = _settings.max_requests
 max_requests_jitter = _settings.max_requests_jitter
-accesslog = "-"
+# ponte logs one JSON line per request itself (service/requestlog.py); gunicorn's own messages go
+# through the same handler and format (service/logs.py).
+accesslog = None
 errorlog = "-"
 loglevel = _settings.log_level.lower()
-# Bounded request line and headers (gunicorn's own limits, stated here so they are visible).
+logconfig_dict = gunicorn_logconfig(_settings.log_level, _settings.log_format)
+# Bounded request line and headers (gunicorn's own limits, stated here so they are visible and
+# documented in openapi.yaml): over them gunicorn answers 400/431 before the app sees the request.
 limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
+
+
+# Worker lifecycle metrics (the others are in service/metrics.py). Not registered anywhere: in multiprocess
+# mode every sample goes to a file of _metrics_dir, and /metrics reads them all from there.
+_worker_starts = Counter("ponte_worker_starts", "Worker processes started (the first ones and every restart).",
+                         registry=None)
+_worker_exits = Counter("ponte_worker_exits", "Worker processes that exited (recycled, crashed, timed out or "
+                        "stopped); while the server runs, each exit is a restart.", registry=None)
+
+
+def post_fork(server, worker):
+    """In the new worker: count the start."""
+    _worker_starts.inc()
+
+
+def child_exit(server, worker):
+    """In the arbiter: count the exit and drop the worker's live gauges (ponte_workers, ponte_model_*)."""
+    mark_process_dead(worker.pid, str(_metrics_dir))
+    _worker_exits.inc()
+
+
+def on_exit(server):
+    """The samples belong to this server run only."""
+    shutil.rmtree(_metrics_dir, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""The ponte command line: `python -m service serve | models list|install|remove|ensure`."""
+"""The ponte command line: `python -m service serve | analyze | probe | models list|install|remove|ensure`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
+from service import cli_analyze
 from service.config import ConfigError, Settings, load_settings
 from service.core.exceptions import PackageError
 from service.core.packages import install_archive, install_from_index, remove_package, scan_packages
@@ -104,6 +105,11 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m service", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="run the HTTP service under gunicorn").set_defaults(func=_serve)
+    analyze = sub.add_parser("analyze", help="analyze JSON Lines (or text lines) from a file or stdin, "
+                                             "one result line per input line, in order",
+                             description=cli_analyze.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    cli_analyze.add_arguments(analyze)
+    analyze.set_defaults(func=cli_analyze.run)
     probe = sub.add_parser("probe", help="exit 0 if the local server answers /readyz with 200")
     probe.add_argument("--path", default="/readyz")
     probe.add_argument("--timeout", type=float, default=4.0)

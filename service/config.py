@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
+
+import limits
 
 T = TypeVar("T")
 
@@ -45,12 +49,34 @@ class Settings:
     intra_threads: int = 1
     inter_threads: int = 1
     cache_size: int = 10_000
+    # Concurrent requests in one worker wait up to this long to share an engine call; 0 disables.
+    batch_wait_ms: float = 5.0
+    batch_max_sentences: int = 256
+    # Documents per POST /v1/analyze/batch.
+    max_batch: int = 64
     detect_min_chars: int = 25
     detect_min_confidence: float = 0.90
     # "background": load models in a thread after the worker starts (healthz answers at once);
     # "eager": load before create_app returns; "off": never (detect/tag only).
     model_loading: str = "background"
     log_level: str = "INFO"
+    # "json": one JSON object per line (the server); "text": for people at a terminal.
+    log_format: str = "json"
+    # Debug only: put the request text in the request log line (never on by default).
+    log_text: bool = False
+    # API keys: off when both are empty. The keys themselves are never shown (repr=False); the file holds
+    # one sha256 hex digest per line, so the server never needs the plain keys.
+    api_keys: tuple[str, ...] = field(default=(), repr=False)
+    api_keys_file: Path | None = None
+    # Paths served without a key and not rate-limited (probes and scrapers).
+    auth_open_paths: tuple[str, ...] = ("/healthz", "/readyz", "/metrics")
+    # e.g. "60/minute" or "10/second;300/hour", per API key (or client address without one); None = off.
+    rate_limit: str | None = None
+    rate_limit_storage_uri: str = "memory://"
+    # Reverse proxies in front of the service whose X-Forwarded-For is trusted for the client address.
+    proxy_hops: int = 0
+    # prometheus_client multiprocess folder (set by gunicorn.conf.py per server start); None = one process.
+    metrics_dir: Path | None = None
     # gunicorn
     # 2 cores measured best as 2 workers x 1 intra thread (FACTS.md); threads let one worker
     # overlap HTTP with the engine, which releases the GIL.
@@ -72,6 +98,36 @@ def _float(value: str) -> float:
 
 def _path(value: str) -> Path:
     return Path(value.strip()).expanduser()
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("expected true or false")
+
+
+# RFC 6750 b64token; long enough that guessing is hopeless.
+API_KEY_PATTERN = re.compile(r"^[A-Za-z0-9._~+/-]{16,512}=*$")
+_SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _api_keys(value: str) -> tuple[str, ...]:
+    return tuple(key.strip() for key in value.split(",") if key.strip())
+
+
+def _open_paths(value: str) -> tuple[str, ...]:
+    if value.strip().lower() == "none":
+        return ()
+    paths = tuple(p.strip() for p in value.split(",") if p.strip())
+    for path in paths:
+        if not path.startswith("/"):
+            raise ValueError(f"{path!r} does not start with /")
+    return paths
+
+
 
 
 def _languages(value: str) -> tuple[str, ...]:
@@ -102,10 +158,22 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "intra_threads": _int,
     "inter_threads": _int,
     "cache_size": _int,
+    "batch_wait_ms": _float,
+    "batch_max_sentences": _int,
+    "max_batch": _int,
     "detect_min_chars": _int,
     "detect_min_confidence": _float,
     "model_loading": str.strip,
     "log_level": lambda v: v.strip().upper(),
+    "log_format": lambda v: v.strip().lower(),
+    "log_text": _bool,
+    "api_keys": _api_keys,
+    "api_keys_file": _path,
+    "auth_open_paths": _open_paths,
+    "rate_limit": str.strip,
+    "rate_limit_storage_uri": str.strip,
+    "proxy_hops": _int,
+    "metrics_dir": _path,
     "workers": _int,
     "threads": _int,
     "max_requests": _int,
@@ -116,6 +184,10 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
 
 _ENV_NAMES: dict[str, str] = {name: f"PONTE_{name.upper()}" for name in _PARSERS}
 _ENV_NAMES["required_languages"] = "PONTE_LANGUAGES"
+# prometheus_client reads this variable itself at import; the setting mirrors it.
+_ENV_NAMES["metrics_dir"] = "PROMETHEUS_MULTIPROC_DIR"
+# Values that must never appear in a message.
+_SECRETS = {"api_keys"}
 
 
 def env_name(setting: str) -> str:
@@ -126,12 +198,13 @@ def env_name(setting: str) -> str:
 def _check(settings: Settings) -> None:
     """Refuse values that would only fail later, naming the variable."""
     positive = ["port", "max_chars", "max_body_bytes", "beam_size", "max_batch_size", "max_input_tokens",
-                "inter_threads", "workers", "threads", "timeout", "detect_min_chars"]
+                "inter_threads", "workers", "threads", "timeout", "detect_min_chars", "max_batch",
+                "batch_max_sentences"]
     for name in positive:
         if getattr(settings, name) < 1:
             raise ConfigError(f"{env_name(name)} must be at least 1, got {getattr(settings, name)}")
-    for name in ["cache_size", "intra_threads", "decoding_length_extra", "graceful_timeout", "max_requests",
-                 "max_requests_jitter"]:
+    for name in ["cache_size", "batch_wait_ms", "intra_threads", "decoding_length_extra", "graceful_timeout",
+                 "max_requests", "max_requests_jitter", "proxy_hops"]:
         if getattr(settings, name) < 0:
             raise ConfigError(f"{env_name(name)} must be 0 or more, got {getattr(settings, name)}")
     if settings.port > 65535:
@@ -151,6 +224,51 @@ def _check(settings: Settings) -> None:
         raise ConfigError(f"PONTE_TAXONOMY: no such file {settings.taxonomy}")
     if settings.model_file is not None and not settings.model_file.is_file():
         raise ConfigError(f"PONTE_MODEL_FILE: no such file {settings.model_file}")
+    if settings.log_format not in {"json", "text"}:
+        raise ConfigError(f"PONTE_LOG_FORMAT must be json or text, got {settings.log_format!r}")
+    if settings.metrics_dir is not None and not settings.metrics_dir.is_dir():
+        raise ConfigError(f"PROMETHEUS_MULTIPROC_DIR: no such folder {settings.metrics_dir}")
+    for position, key in enumerate(settings.api_keys, 1):
+        if not API_KEY_PATTERN.match(key):
+            # never echo a key: the message names its position only
+            raise ConfigError(f"PONTE_API_KEYS: key #{position} must be 16 to 512 characters of "
+                              "A-Z a-z 0-9 . _ ~ + / - (optionally ending in =)")
+    api_key_digests(settings)  # a bad keys file stops the boot here
+    if settings.rate_limit is not None:
+        try:
+            items = limits.parse_many(settings.rate_limit)
+            if not items or any(item.amount < 1 for item in items):
+                raise ValueError("empty")
+        except ValueError:
+            raise ConfigError(f"PONTE_RATE_LIMIT={settings.rate_limit!r} is not a limit such as 60/minute "
+                              "or 10/second;300/hour") from None
+    if "://" not in settings.rate_limit_storage_uri:
+        raise ConfigError(f"PONTE_RATE_LIMIT_STORAGE_URI={settings.rate_limit_storage_uri!r} is not a URI such as "
+                          "memory:// or redis://host:6379/0")
+    if not all(path.startswith("/") for path in settings.auth_open_paths):
+        raise ConfigError("PONTE_AUTH_OPEN_PATHS: every path must start with /")
+
+
+def api_key_digests(settings: Settings) -> frozenset[str]:
+    """sha256 hex digests of the accepted API keys: PONTE_API_KEYS hashed, plus PONTE_API_KEYS_FILE's lines."""
+    digests = {hashlib.sha256(key.encode("utf-8")).hexdigest() for key in settings.api_keys}
+    if settings.api_keys_file is not None:
+        try:
+            lines = settings.api_keys_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"PONTE_API_KEYS_FILE: cannot read {settings.api_keys_file}: "
+                              f"{type(exc).__name__}") from None
+        for number, line in enumerate(lines, 1):
+            entry = line.split("#", 1)[0].strip().lower()
+            if not entry:
+                continue
+            if not _SHA256_HEX.match(entry):
+                raise ConfigError(f"PONTE_API_KEYS_FILE: line {number} is not a sha256 hex digest "
+                                  "(64 hex characters; make one with `printf %s KEY | sha256sum`)")
+            digests.add(entry)
+        if not digests:
+            raise ConfigError(f"PONTE_API_KEYS_FILE: {settings.api_keys_file} holds no key digest")
+    return frozenset(digests)
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -166,7 +284,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         try:
             values[name] = parse(raw)
         except ValueError as exc:
-            raise ConfigError(f"{env_name(name)}={raw!r} is not valid: {exc}") from None
+            shown = env_name(name) if name in _SECRETS else f"{env_name(name)}={raw!r}"
+            raise ConfigError(f"{shown} is not valid: {exc}") from None
     known = {f.name for f in fields(Settings)}
     unknown = set(overrides) - known
     if unknown:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 
 from service.config import Settings
+from service.core.batching import BatchingTranslator
 from service.core.detect import LanguageDetector
 from service.core.models import EngineFactory, ModelRegistry
 from service.core.packages import InstalledPackage
@@ -47,6 +48,8 @@ def argos_engine_factory(settings: Settings) -> EngineFactory:
         engine: SentenceTranslator = ArgosTranslator(
             package, options, intra_threads=settings.intra_threads,
             inter_threads=settings.inter_threads, compute_type=settings.compute_type)
+        if settings.batch_wait_ms > 0:
+            engine = BatchingTranslator(engine, settings.batch_wait_ms / 1000.0, settings.batch_max_sentences)
         if settings.cache_size > 0:
             engine = CachingTranslator(engine, settings.cache_size)
         return engine

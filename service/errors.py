@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, json, request
+from flask import Flask, Response, has_request_context, json, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -16,11 +16,13 @@ from service.core.exceptions import (
     ModelNotReadyError,
     UnsupportedLanguageError,
 )
+from service.logs import current_request_id
 
 log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:ponte:problem:"
+INSTANCE_PREFIX = "urn:ponte:request:"
 
 
 class ApiError(Exception):
@@ -65,13 +67,23 @@ class NotReady(ApiError):
     status, slug, title = 503, "not-ready", "Not ready"
 
 
+class Unauthorized(ApiError):
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+
+
+class TooManyRequests(ApiError):
+    status, slug, title = 429, "too-many-requests", "Too many requests"
+
+
 # Plain HTTP errors raised by Flask/werkzeug, by status.
 _HTTP_SLUGS = {
     400: ("bad-request", "Bad request"),
+    401: (Unauthorized.slug, Unauthorized.title),
     404: ("not-found", "Not found"),
     405: ("method-not-allowed", "Method not allowed"),
     413: ("payload-too-large", "Payload too large"),
     415: ("unsupported-media-type", "Unsupported media type"),
+    429: (TooManyRequests.slug, TooManyRequests.title),
 }
 
 
@@ -98,7 +110,10 @@ def problem(status: int, slug: str, title: str, detail: str, **extensions: Any) 
 
 
 def problem_response(body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> Response:
-    """A Flask response carrying a problem document."""
+    """A Flask response carrying a problem document; `instance` names the request (its X-Request-ID)."""
+    request_id = current_request_id() if has_request_context() else None
+    if request_id is not None and "instance" not in body:
+        body = {**body, "instance": f"{INSTANCE_PREFIX}{request_id}"}
     response = Response(json.dumps(body), status=int(body["status"]), mimetype=PROBLEM_MEDIA_TYPE)
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -134,10 +149,15 @@ def _handle_core_error(exc: CoreError) -> Response:
     return _handle_api_error(from_core_error(exc))
 
 
-def _handle_validation(exc: ValidationError) -> Response:
+def validation_problem(exc: ValidationError) -> dict[str, Any]:
+    """The 422 problem document of a marshmallow ValidationError, one entry per field."""
     errors = field_errors(exc.messages)
     detail = "; ".join(f"{e['pointer']}: {e['detail']}" for e in errors) or "invalid request"
-    return problem_response(problem(422, InvalidRequest.slug, InvalidRequest.title, detail, errors=errors))
+    return problem(422, InvalidRequest.slug, InvalidRequest.title, detail, errors=errors)
+
+
+def _handle_validation(exc: ValidationError) -> Response:
+    return problem_response(validation_problem(exc))
 
 
 def _handle_http(exc: HTTPException) -> Response:

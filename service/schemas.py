@@ -47,6 +47,26 @@ class AnalyzeRequest(TranslateRequest):
     id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=256))
 
 
+class BatchRequest(Schema):
+    """POST /v1/analyze/batch: the list is checked here, each document by analyze_items."""
+
+    class Meta:
+        unknown = RAISE
+
+    def __init__(self, *, max_batch: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_batch = max_batch
+
+    documents = fields.List(fields.Raw(), required=True)
+
+    @validates("documents")
+    def _check_documents(self, value: list[Any], **_: Any) -> None:
+        if not value:
+            raise ValidationError("must hold at least one document")
+        if len(value) > self.max_batch:
+            raise ValidationError(f"has {len(value)} documents; the limit is {self.max_batch}")
+
+
 class TagRequest(TextRequest):
     """POST /v1/tag."""
 

@@ -20,7 +20,9 @@ from service.core.packages import InstalledPackage, install_archive
 from tests.contract import ContractClient
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE_MODEL = ROOT / "tests" / "fixtures" / "translate-pt_en-ponte_test-1_0.argosmodel"
+# PONTE_TEST_MODEL runs the suite over another pt->en package (the default is the committed fixture).
+FIXTURE_MODEL = Path(os.environ.get("PONTE_TEST_MODEL") or ROOT / "tests" / "fixtures"
+                     / "translate-pt_en-ponte_test-1_0.argosmodel")
 SEED_ARTICLE = ROOT / "tests" / "data" / "article_pt.txt"
 
 

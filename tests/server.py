@@ -30,8 +30,9 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("PONTE_")}
-        self.env.update(PONTE_HOST="127.0.0.1", PONTE_PORT=str(self.port), PONTE_PACKAGES_DIR=str(packages_dir),
-                        PONTE_WORKERS="2", OMP_NUM_THREADS="1", **env)
+        self.env.update({"PONTE_HOST": "127.0.0.1", "PONTE_PORT": str(self.port),
+                         "PONTE_PACKAGES_DIR": str(packages_dir), "PONTE_WORKERS": "2", "OMP_NUM_THREADS": "1"})
+        self.env.update(env)
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, ready_within: float = 60.0) -> float:

@@ -6,12 +6,14 @@ from typing import Any
 
 from flask import Blueprint
 
+from service.batch import analyze_items
 from service.body import json_body
 from service.core.pipeline import Document
 from service.engines import engines
 from service.schemas import (
     AnalysisOut,
     AnalyzeRequest,
+    BatchRequest,
     DetectRequest,
     LanguageOut,
     TagListOut,
@@ -35,6 +37,14 @@ def analyze() -> Any:
     req = _load(AnalyzeRequest)
     result = engines().pipeline.analyze(Document(req["text"], req["source_language"], req["id"]))
     return AnalysisOut().dump(result)
+
+
+@bp.post("/analyze/batch")
+def analyze_batch() -> Any:
+    """Analyze many documents together; each gets its result or its own problem."""
+    settings = engines().settings
+    req = BatchRequest(max_batch=settings.max_batch).load(json_body())
+    return {"results": analyze_items(req["documents"], engines().pipeline, settings.max_chars)}
 
 
 @bp.post("/detect")

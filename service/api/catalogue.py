@@ -26,4 +26,4 @@ def languages() -> Any:
 @bp.get("/topics")
 def topics() -> Any:
     """The taxonomy in use."""
-    return {"topics": taxonomy_as_dict(engines().taxonomy)["topics"]}
+    return taxonomy_as_dict(engines().taxonomy)

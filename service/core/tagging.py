@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final, Generic, Literal, NoReturn, TypeVar
+from typing import Any, Final, Generic, Literal, NamedTuple, NoReturn, TypeVar
 
 import yaml
 
@@ -44,7 +44,7 @@ _SEPARATORS = re.compile(r"[\s\-]+")
 _WORD_CHAR = re.compile(r"\w")
 _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u00bb)\]]*\s+|\n\s*")
 
-_TERM_KEYS = frozenset({"id", "weight", "case", "groups"})
+_TERM_KEYS = frozenset({"id", "concept", "weight", "case", "groups", "near"})
 _EXCLUSION_KEYS = frozenset({"case"})
 _TOPIC_KEYS = frozenset(
     {"id", "label", "description", "threshold", "terms", "exclusions", "requires", "include"}
@@ -52,6 +52,7 @@ _TOPIC_KEYS = frozenset(
 _TOP_KEYS = frozenset({"version", "scoring", "topics"})
 _SCORING_KEYS = frozenset({"threshold", "saturation", "repeat_decay"})
 _REQUIRES_KEYS = frozenset({"groups", "within"})
+_NEAR_KEYS = _REQUIRES_KEYS
 _INCLUDE_KEYS = frozenset({"topic", "group", "weight", "min_weight"})
 
 # Typographic variants folded to their ASCII form so that terms need to be written only once.
@@ -107,6 +108,13 @@ class Term:
     case: str
     forms: tuple[Form, ...]
     groups: tuple[str, ...] = ()
+    concept: str = ""  # terms sharing a concept count as one; defaults to the id
+    near: Near | None = None
+
+    @property
+    def concept_key(self) -> str:
+        """The key repeats are counted under."""
+        return self.concept or self.id
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,14 @@ class Exclusion:
 @dataclass(frozen=True)
 class Requirement:
     """Co-occurrence: a match counts only if every other group matches within reach of it."""
+
+    groups: tuple[str, ...]
+    within: int | Literal["sentence"]
+
+
+@dataclass(frozen=True)
+class Near:
+    """Context: a term with `near` counts only if a term of one of `groups` matches within reach."""
 
     groups: tuple[str, ...]
     within: int | Literal["sentence"]
@@ -196,16 +212,12 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
         data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise TaxonomyError(source, f"invalid YAML: {exc}") from exc
-    taxonomy = _Parser(source).document(data)
-    # Compiling proves every pattern and the combined matchers are valid before anyone relies on them.
-    try:
-        Tagger(taxonomy)
-    except re.error as exc:
-        raise TaxonomyError(source, f"the terms do not compile together: {exc}") from exc
-    return taxonomy
+    # Every form is compiled during validation, wrapped exactly as the Tagger will combine it.
+    return _Parser(source).document(data)
 
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's loader when PyYAML was built with it (several times faster), else the pure-Python one.
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """A SafeLoader that refuses duplicate keys, which PyYAML would silently overwrite."""
 
 
@@ -347,9 +359,16 @@ class _Parser:
     def check_groups(
         self, terms: Sequence[Term], includes: Sequence[Include], requires: Requirement | None
     ) -> None:
+        given = {group for term in terms for group in term.groups} | {i.group for i in includes if i.group}
+        wanted = {group for term in terms if term.near for group in term.near.groups}
+        for term in terms:
+            for group in term.near.groups if term.near else ():
+                if group not in given:
+                    self.fail(f"term {term.id!r}: near: no term of the topic is in group {group!r}")
         if requires is None:
-            if any(term.groups for term in terms) or any(inc.group for inc in includes):
-                self.fail("groups are only meaningful with 'requires'")
+            unused = sorted(given - wanted)
+            if unused:
+                self.fail(f"group {unused[0]!r} is used neither by 'requires' nor by any 'near'")
             return
         for term in terms:
             if not term.groups:
@@ -371,10 +390,7 @@ class _Parser:
             or len(set(groups)) != len(groups)
         ):
             self.fail("requires.groups must be a list of at least two distinct group names")
-        within = entry.get("within", SENTENCE)
-        if within != SENTENCE and (isinstance(within, bool) or not isinstance(within, int) or within < 0):
-            self.fail(f"requires.within must be a number of characters or 'sentence', got {within!r}")
-        return Requirement(tuple(groups), within)
+        return Requirement(tuple(groups), self.within(entry.get("within", SENTENCE), "requires.within"))
 
     def includes(self, raw: object) -> tuple[Include, ...]:
         if not isinstance(raw, list):
@@ -440,7 +456,29 @@ class _Parser:
             groups = [groups]
         if not isinstance(groups, list) or not all(isinstance(g, str) and g for g in groups):
             self.fail(f"{what}: groups must be a list of group names")
-        return Term(term_id, weight, case, forms, tuple(dict.fromkeys(groups)))
+        concept = raw.get("concept", term_id)
+        if not isinstance(concept, str) or not concept.strip():
+            self.fail(f"{what}: concept must be a non-empty string, got {concept!r}")
+        near = self.near(raw["near"], what) if "near" in raw else None
+        return Term(term_id, weight, case, forms, tuple(dict.fromkeys(groups)), concept, near)
+
+    def near(self, raw: object, what: str) -> Near:
+        if isinstance(raw, str):
+            raw = {"groups": [raw]}
+        entry = self.mapping(raw, f"{what}: near", _NEAR_KEYS)
+        groups = entry.get("groups")
+        if isinstance(groups, str):
+            groups = [groups]
+        if not isinstance(groups, list) or not groups or not all(isinstance(g, str) and g for g in groups):
+            self.fail(f"{what}: near.groups must be a group name or a non-empty list of them")
+        return Near(tuple(dict.fromkeys(groups)), self.within(entry.get("within", SENTENCE), f"{what}: near.within"))
+
+    def within(self, value: object, what: str) -> int | Literal["sentence"]:
+        if value == SENTENCE:
+            return SENTENCE
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.fail(f"{what} must be a number of characters or 'sentence', got {value!r}")
+        return value
 
     def exclusion(self, raw: object, number: int) -> Exclusion:
         what = f"exclusion #{number}"
@@ -464,7 +502,7 @@ def _form_problem(form: Form, case: str) -> str | None:
     if not form.regex:
         if not _WORD_CHAR.search(form.text.replace("*", "")):
             return "a literal needs at least one letter or digit"
-        if re.search(r"(?:^|\W)\*", form.text):
+        if re.search(r"(?:^|\W)\*|\*\w", form.text):
             return "'*' may only end a word (as in 'hacker*')"
         return None
     source = _form_source(form, case)
@@ -495,15 +533,11 @@ def _fold_char(char: str) -> tuple[str, str]:
     return lower, base
 
 
+@lru_cache(maxsize=16384)
 def _fold(text: str, case: str) -> str:
     """Fold a term the way texts are folded for its case rule."""
-    insensitive, sensitive = _fold_text(text)
-    return insensitive if case == CASE_INSENSITIVE else sensitive
-
-
-def _fold_text(text: str) -> tuple[str, str]:
     folded = _Folded.of(text)
-    return folded.insensitive, folded.sensitive
+    return folded.insensitive if case == CASE_INSENSITIVE else folded.sensitive
 
 
 @dataclass(frozen=True)
@@ -519,21 +553,22 @@ class _Folded:
     def of(cls, text: str) -> _Folded:
         if text.isascii():
             return cls(text.lower(), text)
-        insensitive_table: dict[int, str] = {}
-        sensitive_table: dict[int, str] = {}
+        table: dict[int, str] = {}
         for char in set(text):
-            insensitive, sensitive = _fold_char(char)
+            sensitive = _fold_char(char)[1]
             if len(sensitive) != 1:
                 # Letters that fold to several characters (ligatures) or to none (combining marks
                 # of decomposed text) change the length: map offsets one character at a time.
                 if not sensitive or unicodedata.category(char).startswith("L"):
                     return cls._slow(text)
                 continue  # symbols such as "…" or "½" stay as they are
-            if insensitive != char:
-                insensitive_table[ord(char)] = insensitive
             if sensitive != char:
-                sensitive_table[ord(char)] = sensitive
-        return cls(text.translate(insensitive_table), text.translate(sensitive_table))
+                table[ord(char)] = sensitive
+        sensitive_text = text.translate(table)
+        insensitive_text = sensitive_text.lower()
+        if len(insensitive_text) != len(text):
+            return cls._slow(text)
+        return cls(insensitive_text, sensitive_text)
 
     @classmethod
     def _slow(cls, text: str) -> _Folded:
@@ -569,20 +604,67 @@ class _Folded:
 def _form_source(form: Form, case: str) -> str:
     """The regex source of a form, to be matched against text folded by `case`."""
     if form.regex:
-        # Accents are folded in the text, so they are folded in the pattern too.
+        # Accents are folded in the text, so they are folded in the pattern too. Insensitive text is
+        # also lower-cased, so a pattern without capitals needs no (?i), which keeps `re` fast.
         source = _fold(form.text, CASE_SENSITIVE)
-        return f"(?i:{source})" if case == CASE_INSENSITIVE else f"(?:{source})"
-    parts: list[str] = []
-    for token in re.split(r"([\s\-]+|\*)", _fold(form.text, case)):
-        if not token:
-            continue
-        if token == "*":
-            parts.append(r"\w*")
-        elif _SEPARATORS.fullmatch(token):
-            parts.append(r"[\s\-]+")
+        if case == CASE_INSENSITIVE and any(char.isupper() for char in source):
+            return f"(?i:{source})"
+        return f"(?:{source})"
+    return "".join(_token_source(token) for token in _tokens(_fold(form.text, case)))
+
+
+_SEP = "\x00separator"
+_STAR = "\x00star"
+
+
+@lru_cache(maxsize=16384)
+def _tokens(folded: str) -> tuple[str, ...]:
+    """A folded literal as characters, separators and `*` stems."""
+    tokens: list[str] = []
+    for piece in re.split(r"([\s\-]+|\*)", folded):
+        if piece == "*":
+            tokens.append(_STAR)
+        elif piece and _SEPARATORS.fullmatch(piece):
+            tokens.append(_SEP)
         else:
-            parts.append(re.escape(token))
-    return "".join(parts)
+            tokens.extend(piece)
+    return tuple(tokens)
+
+
+def _token_source(token: str) -> str:
+    if token == _SEP:
+        return r"[\s\-]+"
+    if token == _STAR:
+        return r"\w*"
+    return re.escape(token)
+
+
+def _trie_source(sequences: Iterable[tuple[str, ...]]) -> str:
+    """One regex for many token sequences, with common prefixes factored out.
+
+    A flat alternation of hundreds of phrases is tried branch by branch at every word start;
+    the trie tries one branch per distinct next character. Longer continuations come first
+    (greedy), so the longest form at a position wins and shorter ones are found by lookup.
+    """
+    root: dict[str, Any] = {}
+    for sequence in sequences:
+        node = root
+        for token in sequence:
+            node = node.setdefault(token, {})
+        node[""] = {}  # end of a form
+    return _node_source(root)
+
+
+def _node_source(node: dict[str, Any]) -> str:
+    # Characters first, then separators, then stems: a stem must not swallow a longer literal.
+    children = sorted((token for token in node if token), key=lambda t: (t == _STAR, t == _SEP, t))
+    branches = [_token_source(token) + _node_source(node[token]) for token in children]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:
+        return f"(?:{body})?" if len(branches) == 1 else body + "?"
+    return body
 
 
 def _literal_key(text: str) -> str:
@@ -593,54 +675,85 @@ _P = TypeVar("_P")
 
 
 class _Matcher(Generic[_P]):
-    """One alternation over many forms of one case rule, and the way back from a match to its owners."""
+    """All forms of one case rule compiled into two alternations, and the way back to their owners.
+
+    Literal and `*` forms share one alternation without groups, which `re` can skip through quickly;
+    `re:` forms get their own. Both are searched at every word start (not only after the end of the
+    previous match), so a long phrase of one topic does not hide a term of another topic inside it,
+    and every form that matches at a start is reported, not only the longest.
+    """
 
     def __init__(self, entries: Iterable[tuple[Form, str, _P]]) -> None:
         self.literals: dict[str, list[_P]] = {}
-        patterns: dict[str, tuple[re.Pattern[str], list[_P]]] = {}
-        self.by_initial: dict[str, list[tuple[re.Pattern[str], list[_P]]]] = {}
-        self.anywhere: list[tuple[re.Pattern[str], list[_P]]] = []
-        alternatives: dict[str, int] = {}
+        self.stems: dict[str, list[tuple[re.Pattern[str], list[_P]]]] = {}
+        self.regexes: list[tuple[re.Pattern[str], list[_P]]] = []
+        compiled: dict[str, tuple[re.Pattern[str], list[_P]]] = {}
+        sequences: set[tuple[str, ...]] = set()
+        regex_sources: list[str] = []
         for form, case, payload in entries:
-            source = _form_source(form, case)
-            alternatives.setdefault(source, len(form.text))
+            if not form.regex:
+                sequences.add(_tokens(_fold(form.text, case)))
             if not form.regex and "*" not in form.text:
                 owners = self.literals.setdefault(_literal_key(_fold(form.text, case)), [])
-                if payload not in owners:
-                    owners.append(payload)
-                continue
-            if source not in patterns:
-                compiled = re.compile(source + r"(?!\w)")
-                patterns[source] = (compiled, [])
-                if form.regex:
-                    self.anywhere.append(patterns[source])
-                else:
-                    initial = _fold(form.text, case)[0]
-                    self.by_initial.setdefault(initial, []).append(patterns[source])
-            if payload not in patterns[source][1]:
-                patterns[source][1].append(payload)
-        # Longest first: Python's alternation takes the first branch that matches, and a longer
-        # phrase ("AI Act") must win over its prefix ("AI") at the same position.
-        ordered = sorted(alternatives, key=lambda src: (-alternatives[src], src))
-        self.size = len(ordered)
-        self.regex: re.Pattern[str] | None = (
-            re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)") if ordered else None
-        )
+            else:
+                source = _form_source(form, case)
+                if source not in compiled:
+                    compiled[source] = (re.compile(source + r"(?!\w)"), [])
+                    if form.regex:
+                        regex_sources.append(source)
+                        self.regexes.append(compiled[source])
+                    else:
+                        self.stems.setdefault(_fold(form.text, case)[0], []).append(compiled[source])
+                owners = compiled[source][1]
+            if payload not in owners:
+                owners.append(payload)
+        self.words = _alternation([_trie_source(sorted(sequences))] if sequences else [])
+        self.special = _alternation(regex_sources)
 
     def finditer(self, folded: str) -> Iterator[tuple[int, int, list[_P]]]:
-        """(start, end, owners) of every match in a folded text."""
-        if self.regex is None:
-            return
-        for match in self.regex.finditer(folded):
-            start, end = match.span()
-            text = match.group()
-            owners = list(self.literals.get(_literal_key(text), ()))
-            for pattern, payloads in self.by_initial.get(text[0], []) + self.anywhere:
-                found = pattern.match(folded, start)
-                if found is not None and found.end() == end:
-                    owners.extend(p for p in payloads if p not in owners)
-            if owners:
-                yield start, end, owners
+        """(start, end, owners) of every form found in a folded text, in order of start."""
+        found: list[tuple[int, int, list[_P]]] = []
+        if self.words is not None:
+            for start, end in _starts(self.words, folded):
+                text = folded[start:end]
+                if text.isalnum():
+                    owners = self.literals.get(text)
+                    if owners:
+                        found.append((start, end, owners))
+                else:
+                    # Shorter literals ending at an inner word end ("Google" in "Google Gemini").
+                    ends = {match.start() for match in _WORD_END.finditer(folded, start + 1, end)} | {end}
+                    for stop in sorted(ends):
+                        owners = self.literals.get(_literal_key(folded[start:stop]))
+                        if owners:
+                            found.append((start, stop, owners))
+                for pattern, owners in self.stems.get(folded[start], ()):
+                    match = pattern.match(folded, start)
+                    if match is not None:
+                        found.append((start, match.end(), owners))
+        if self.special is not None:
+            for start, _ in _starts(self.special, folded):
+                for pattern, owners in self.regexes:
+                    match = pattern.match(folded, start)
+                    if match is not None:
+                        found.append((start, match.end(), owners))
+        found.sort(key=lambda item: (item[0], item[1]))
+        return iter(found)
+
+
+_WORD_END = re.compile(r"(?<=\w)(?!\w)")
+
+
+def _alternation(sources: Sequence[str]) -> re.Pattern[str] | None:
+    return re.compile(r"(?<!\w)(?:" + "|".join(sources) + r")(?!\w)") if sources else None
+
+
+def _starts(regex: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
+    """Every word start where the regex matches (matches may overlap), with the match end."""
+    position = 0
+    while (match := regex.search(text, position)) is not None:
+        yield match.span()
+        position = match.start() + 1
 
 
 @dataclass(frozen=True)
@@ -652,10 +765,10 @@ class _Use:
     weight: float
     groups: frozenset[str]
     vetoed_by: frozenset[int]  # topics whose exclusions veto a match of this term
+    near: Near | None = None
 
 
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):
     field: str
     start: int
     end: int
@@ -720,16 +833,19 @@ class Tagger:
     def _uses(self) -> Iterator[tuple[Term, _Use, Form]]:
         for number, topic in enumerate(self.taxonomy.topics):
             for term in topic.terms:
-                use = _Use(number, term.id, term.weight, frozenset(term.groups), frozenset({number}))
+                use = _Use(
+                    number, term.concept_key, term.weight, frozenset(term.groups), frozenset({number}), term.near
+                )
                 for form in term.forms:
                     yield term, use, form
             for include in topic.includes:
                 lender = self._index[include.topic]
                 groups = frozenset({include.group} if include.group else ())
                 for term in self.taxonomy.topics[lender].terms:
-                    if term.weight < include.min_weight:
+                    # Context words (`near`) only make sense beside their own topic's terms.
+                    if term.weight < include.min_weight or term.near is not None:
                         continue
-                    concept = f"{include.topic}/{term.id}"
+                    concept = f"{include.topic}/{term.concept_key}"
                     use = _Use(number, concept, include.weight, groups, frozenset({number, lender}))
                     for form in term.forms:
                         yield term, use, form
@@ -773,12 +889,12 @@ class Tagger:
             for start, end, uses in term_matcher.finditer(views[case]):
                 span = folded.original(start, end)
                 for use in uses:
-                    if not any(topic in vetoes and vetoes[topic].overlaps(span) for topic in use.vetoed_by):
-                        yield _Hit(field, span[0], span[1], use)
+                    if vetoes and any(topic in vetoes and vetoes[topic].overlaps(span) for topic in use.vetoed_by):
+                        continue
+                    yield _Hit(field, span[0], span[1], use)
 
     def _score(self, topic: Topic, hits: list[_Hit], texts: Mapping[str, str]) -> Tag | None:
-        if topic.requires is not None:
-            hits = _co_occurring(hits, topic.requires, texts)
+        hits = _in_context(hits, topic.requires, texts)
         hits = _outermost(hits)
         if not hits:
             return None
@@ -854,42 +970,53 @@ def _outermost(hits: list[_Hit]) -> list[_Hit]:
     return kept
 
 
-def _co_occurring(hits: list[_Hit], requires: Requirement, texts: Mapping[str, str]) -> list[_Hit]:
-    """The hits that have a hit of every other required group within reach, in the same field."""
+def _in_context(hits: list[_Hit], requires: Requirement | None, texts: Mapping[str, str]) -> list[_Hit]:
+    """The hits whose `near` context and whose topic's `requires` co-occurrence are satisfied."""
+    if requires is None and not any(hit.use.near for hit in hits):
+        return hits
     kept: list[_Hit] = []
     for field in sorted({hit.field for hit in hits}):
         field_hits = [hit for hit in hits if hit.field == field]
-        within = requires.within
-        if not isinstance(within, int):
-            bounds = [match.end() for match in _SENTENCE_END.finditer(texts[field])]
-            sentences: dict[str, set[int]] = {group: set() for group in requires.groups}
-            for hit in field_hits:
-                for group in hit.use.groups:
-                    sentences[group].add(bisect.bisect_right(bounds, hit.start))
-            kept.extend(
-                hit
-                for hit in field_hits
-                if all(
-                    bisect.bisect_right(bounds, hit.start) in sentences[group]
-                    for group in requires.groups
-                    if group not in hit.use.groups
-                )
-            )
-            continue
-        spans: dict[str, _Spans] = {group: _Spans() for group in requires.groups}
-        for hit in sorted(field_hits, key=lambda hit: (hit.start, hit.end)):
-            for group in hit.use.groups:
-                spans[group].add((hit.start, hit.end))
-        kept.extend(
-            hit
-            for hit in field_hits
-            if all(
-                spans[group].near(hit.start, hit.end, within)
-                for group in requires.groups
-                if group not in hit.use.groups
-            )
-        )
+        around = _Neighbourhood(field_hits, texts[field])
+        for hit in field_hits:
+            near = hit.use.near
+            if near is not None and not any(around.has(group, hit, near.within) for group in near.groups):
+                continue
+            if requires is not None and not all(around.has(g, hit, requires.within) for g in requires.groups):
+                continue
+            kept.append(hit)
     return kept
+
+
+class _Neighbourhood:
+    """Where each group matched in one field: is there a match of group g near this hit?"""
+
+    def __init__(self, hits: list[_Hit], text: str) -> None:
+        self.text = text
+        self.spans: dict[str, _Spans] = {}
+        for hit in sorted(hits, key=lambda hit: (hit.start, hit.end)):
+            for group in hit.use.groups:
+                self.spans.setdefault(group, _Spans()).add((hit.start, hit.end))
+        self._bounds: list[int] | None = None
+        self._sentences: dict[str, set[int]] = {}
+
+    def has(self, group: str, hit: _Hit, within: int | Literal["sentence"]) -> bool:
+        if group in hit.use.groups:
+            return True
+        spans = self.spans.get(group)
+        if spans is None:
+            return False
+        if isinstance(within, int):
+            return spans.near(hit.start, hit.end, within)
+        if group not in self._sentences:
+            self._sentences[group] = {self.sentence(start) for start, _ in spans.spans}
+        return self.sentence(hit.start) in self._sentences[group]
+
+    def sentence(self, position: int) -> int:
+        """The number of the sentence a position falls in."""
+        if self._bounds is None:
+            self._bounds = [match.end() for match in _SENTENCE_END.finditer(self.text)]
+        return bisect.bisect_right(self._bounds, position)
 
 
 # --------------------------------------------------------------------------- views

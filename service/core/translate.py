@@ -84,6 +84,10 @@ class ArgosTranslator:
         self._target_prefix = [package.target_prefix] if package.target_prefix else None
         self.engine_calls = 0
 
+    def _bound(self, input_tokens: int) -> int:
+        """The most tokens a sentence of this length may produce."""
+        return math.ceil(input_tokens * self.options.length_ratio) + self.options.length_extra
+
     def translate(self, sentences: Sequence[str]) -> list[str]:
         """Translate all sentences in one translate_batch call, longest first, restoring order."""
         if not sentences:
@@ -99,8 +103,7 @@ class ArgosTranslator:
         if work:
             order = sorted(range(len(work)), key=lambda i: len(work[i][1]), reverse=True)
             batch = [work[i][1] for i in order]
-            longest = len(batch[0])
-            max_length = math.ceil(longest * self.options.length_ratio) + self.options.length_extra
+            max_length = self._bound(len(batch[0]))
             results = self._translator.translate_batch(
                 batch,
                 target_prefix=[self._target_prefix] * len(batch) if self._target_prefix else None,
@@ -118,7 +121,9 @@ class ArgosTranslator:
                 tokens = result.hypotheses[0]
                 if self._target_prefix and tokens[:1] == self._target_prefix:
                     tokens = tokens[1:]
-                decoded[position] = self._sp.decode(tokens)
+                # Each sentence is held to its own bound, not the batch's longest: the output of a
+                # sentence does not depend on which other sentences shared its engine call.
+                decoded[position] = self._sp.decode(tokens[: self._bound(len(work[position][1]))])
             for (index, _), text in zip(work, decoded, strict=True):
                 outputs[index].append(text.strip())
         return [" ".join(part for part in parts if part) for parts in outputs]
@@ -150,7 +155,7 @@ class CachingTranslator:
                     found[sentence] = cached
         missing = list(dict.fromkeys(s for s in sentences if s not in found))
         with self._lock:
-            self.hits += len(sentences) - sum(1 for s in sentences if s in missing)
+            self.hits += len(found)
             self.misses += len(missing)
         if missing:
             translated = self.inner.translate(missing)

@@ -1,0 +1,253 @@
+"""ponte benchmark: the raw engine limit vs the service, on the same workload, in the same run.
+
+    make bench                      # the fixture model, writes bench/RESULTS.md
+    python bench/bench.py --model X.argosmodel --out -   # another model, print only
+
+Absolute times on shared machines are noise; the ratios to the engine limit measured in the same run
+are what to compare. Loopback only; every loop is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import multiprocessing as mp
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import requests  # noqa: E402
+
+from service.config import load_settings  # noqa: E402
+from service.core.packages import check_package_dir, install_archive  # noqa: E402
+from service.core.segment import split_sentences  # noqa: E402
+from service.core.tagging import Tagger, default_taxonomy_path, load_taxonomy  # noqa: E402
+from tests.server import Server  # noqa: E402
+
+DEFAULT_MODEL = ROOT / "tests" / "fixtures" / "translate-pt_en-ponte_test-1_0.argosmodel"
+WORKLOAD = ROOT / "bench" / "workload_pt.jsonl"
+SEED = ROOT / "tests" / "data" / "article_pt.txt"
+
+
+def load_workload() -> list[str]:
+    texts = [SEED.read_text(encoding="utf-8")]
+    texts += [json.loads(line)["text"] for line in WORKLOAD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return texts
+
+
+# ---------------------------------------------------------------- engine limit
+
+
+def _engine_worker(model_dir: str, sp_path: str, sentences: list[str], intra: int, inter: int, batch: int,
+                   repeats: int, queue: Any) -> None:
+    import ctranslate2
+    import sentencepiece
+
+    settings = load_settings(environ={})
+    sp = sentencepiece.SentencePieceProcessor(model_file=sp_path)
+    translator = ctranslate2.Translator(model_dir, device="cpu", intra_threads=intra, inter_threads=inter)
+    pieces = sorted(sp.encode(sentences, out_type=str), key=len, reverse=True)
+    longest = len(pieces[0])
+    options = {"beam_size": settings.beam_size, "length_penalty": 0.2, "replace_unknowns": True,
+               "max_decoding_length": math.ceil(longest * settings.decoding_length_ratio)
+               + settings.decoding_length_extra, "batch_type": "examples", "max_batch_size": batch}
+    translator.translate_batch(pieces[:4], **options)  # warm-up
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        translator.translate_batch(pieces, **options)
+        best = min(best, time.perf_counter() - started)
+    queue.put(best)
+
+
+def engine_time(package_dir: Path, sentences: list[str], *, processes: int, intra: int, inter: int, batch: int,
+                repeats: int = 3) -> float:
+    """Wall time to translate all sentences with `processes` processes sharing the work (best of repeats)."""
+    package = check_package_dir(package_dir)
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    shares = [sentences[i::processes] for i in range(processes)]
+    procs = [ctx.Process(target=_engine_worker, args=(str(package.model_dir), str(package.sentencepiece_model),
+                                                      share, intra, inter, batch, repeats, queue))
+             for share in shares]
+    for p in procs:
+        p.start()
+    times = [queue.get(timeout=600) for _ in procs]
+    for p in procs:
+        p.join()
+    return max(times)
+
+
+# ---------------------------------------------------------------- service
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))
+    return ordered[index]
+
+
+def post(url: str, payload: dict[str, Any]) -> float:
+    started = time.perf_counter()
+    response = requests.post(url, json=payload, timeout=600)
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} -> {response.status_code}: {response.text[:300]}")
+    return elapsed
+
+
+def run_concurrent(url: str, texts: list[str], concurrency: int) -> dict[str, float]:
+    latencies: list[float] = []
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        latencies = list(pool.map(lambda t: post(url, {"text": t}), texts))
+    wall = time.perf_counter() - started
+    return {"wall": wall, "texts_s": len(texts) / wall, "p50": percentile(latencies, 0.5),
+            "p95": percentile(latencies, 0.95)}
+
+
+def worker_pids(master: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True, check=False)
+    return [int(p) for p in out.stdout.split()]
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"), help="markdown file, or - for none")
+    parser.add_argument("--rounds", type=int, default=2, help="passes over the workload per service measurement")
+    args = parser.parse_args()
+
+    texts = load_workload()
+    chars = sum(len(t) for t in texts)
+    sentences_per_text = [[s.text for s in split_sentences(t, "pt").sentences] for t in texts]
+    all_sentences = [s for sents in sentences_per_text for s in sents]
+    cores = os.cpu_count() or 1
+    work = Path(tempfile.mkdtemp(prefix="ponte-bench-"))
+    packages = work / "packages"
+    package = install_archive(args.model, packages)
+    model_mb = sum(f.stat().st_size for f in package.model_dir.rglob("*") if f.is_file()) / 2**20
+    settings = load_settings(environ={})
+    lines: list[str] = []
+
+    def say(text: str = "") -> None:
+        print(text, flush=True)
+        lines.append(text)
+
+    say(f"workload: {len(texts)} texts, {len(all_sentences)} sentences, {chars} characters; model {package.name} "
+        f"({model_mb:.1f} MB); beam {settings.beam_size}; {cores} cores")
+
+    # 1. the engine limit: best layout for the cores
+    layouts = {
+        f"{cores} proc x 1 intra thread": dict(processes=cores, intra=1, inter=1, batch=settings.max_batch_size),
+        f"1 proc x {cores} intra threads": dict(processes=1, intra=cores, inter=1, batch=settings.max_batch_size),
+        f"1 proc x {cores} replicas (inter_threads)": dict(
+            processes=1, intra=1, inter=cores, batch=max(1, math.ceil(len(all_sentences) / cores))),
+    }
+    engine: dict[str, float] = {}
+    for name, layout in layouts.items():
+        engine[name] = engine_time(package.path, all_sentences, **layout)
+        say(f"engine {name}: {engine[name]:.3f} s = {len(texts) / engine[name]:.2f} texts/s")
+    best_layout = min(engine, key=lambda k: engine[k])
+    limit = len(texts) / engine[best_layout]
+    seed_sentences = sentences_per_text[0]
+    seed_engine = min(
+        engine_time(package.path, seed_sentences, processes=1, intra=cores, inter=1, batch=32),
+        engine_time(package.path, seed_sentences, processes=1, intra=1, inter=cores,
+                    batch=math.ceil(len(seed_sentences) / cores)),
+    )
+    say(f"engine limit: {limit:.2f} texts/s ({best_layout}); seed article alone: {seed_engine * 1000:.0f} ms")
+
+    # 2. the service, cache off for throughput
+    rows: list[tuple[str, float, float, float, float]] = []
+    server = Server(packages, work / "server.log", PONTE_CACHE_SIZE="0")
+    server.start(ready_within=120)
+    try:
+        url = server.url + "/v1/analyze"
+        for _ in range(2):
+            post(url, {"text": texts[1]})
+        for concurrency in (1, 4, 16):
+            runs = [run_concurrent(url, texts, concurrency) for _ in range(args.rounds)]
+            best = max(runs, key=lambda r: r["texts_s"])
+            rows.append((f"/v1/analyze c={concurrency}", best["texts_s"], best["texts_s"] * chars / len(texts),
+                         best["p50"] * 1000, best["p95"] * 1000))
+        batch_times = []
+        for _ in range(args.rounds):
+            batch_times.append(post(server.url + "/v1/analyze/batch",
+                                    {"documents": [{"text": t} for t in texts[:64]]}))
+        batch_wall = min(batch_times)
+        rows.append(("/v1/analyze/batch", len(texts[:64]) / batch_wall, chars / batch_wall, batch_wall * 1000,
+                     max(batch_times) * 1000))
+        seed_lat = [post(url, {"text": texts[0]}) for _ in range(5)]
+        seed_p50 = statistics.median(seed_lat)
+        rss = [peak_rss_mb(pid) for pid in worker_pids(server.process.pid)]  # type: ignore[union-attr]
+    finally:
+        server.stop()
+
+    # 3. cache hits
+    cached = Server(packages, work / "server-cache.log")
+    cached.start(ready_within=120)
+    try:
+        url = cached.url + "/v1/analyze"
+        post(url, {"text": texts[0]})
+        hits = [post(url, {"text": texts[0]}) for _ in range(30)]
+    finally:
+        cached.stop()
+
+    # 4. tagging cost
+    tagger = Tagger(load_taxonomy(default_taxonomy_path()))
+    long_text = ("\n".join(texts) * (100_000 // chars + 1))[:100_000]
+    tag_runs = []
+    for text in (texts[0], long_text):
+        best = float("inf")
+        for _ in range(5):
+            started = time.perf_counter()
+            tagger.tag(text, "pt", None)
+            best = min(best, time.perf_counter() - started)
+        tag_runs.append(best)
+
+    say()
+    say("| measurement | texts/s | chars/s | p50 ms | p95 ms | x engine limit |")
+    say("|---|---|---|---|---|---|")
+    say(f"| engine limit ({best_layout}) | {limit:.2f} | {limit * chars / len(texts):.0f} | | | 1.00 |")
+    for name, tps, cps, p50, p95 in rows:
+        say(f"| {name} | {tps:.2f} | {cps:.0f} | {p50:.0f} | {p95:.0f} | {tps / limit:.2f} |")
+    say()
+    say(f"- seed article alone: service p50 {seed_p50 * 1000:.0f} ms vs engine {seed_engine * 1000:.0f} ms "
+        f"= {seed_p50 / seed_engine:.2f} x")
+    say(f"- cache hit (seed article repeated): p50 {statistics.median(hits) * 1000:.1f} ms, "
+        f"p95 {percentile(hits, 0.95) * 1000:.1f} ms")
+    say(f"- peak RSS per worker: {', '.join(f'{r:.0f} MB' for r in rss)} (model {model_mb:.1f} MB; "
+        f"target <= model + 150 MB)")
+    say(f"- tagging: seed article {tag_runs[0] * 1000:.2f} ms, 100,000 characters {tag_runs[1] * 1000:.1f} ms")
+    say(f"- machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}")
+
+    if args.out != "-":
+        header = ["# Benchmark results", "", f"Command: `make bench` ({time.strftime('%Y-%m-%d')})", ""]
+        Path(args.out).write_text("\n".join(header + lines) + "\n", encoding="utf-8")
+        print(f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

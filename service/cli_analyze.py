@@ -1,0 +1,422 @@
+"""`python -m service analyze`: JSON Lines (or plain text lines) in, one result per input line out, in order.
+
+Each input line is `{"id", "text", "source_language"}` (as the body of POST /v1/analyze) or, with
+--text-lines, one document of plain text. Each output line is exactly the object POST /v1/analyze
+answers, or `{"id", "line", "error": <problem>}` for a line that could not be analyzed; the run goes on.
+
+Exit codes:
+  0  every line was analyzed
+  1  the run finished, and at least one line is an error line
+  2  usage or configuration error (bad option, unreadable input, output that --resume cannot continue)
+  3  the model of a required language (PONTE_LANGUAGES) is not installed or failed to load
+  4  the run stopped early (unexpected error, output not writable); rerun with --resume to continue
+  130 interrupted (Ctrl-C); rerun with --resume to continue
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
+from functools import partial
+from multiprocessing import get_context
+from pathlib import Path
+from typing import IO, Any
+
+from service.batch import analyze_items
+from service.config import Settings
+from service.core.exceptions import CoreError
+from service.core.pipeline import Pipeline
+from service.engines import Engines, build_engines
+from service.errors import MalformedJson, from_api_error, problem
+from service.logs import configure_logging
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_MODEL, EXIT_STOPPED, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+DEFAULT_CHUNK = 32
+STDIO = "-"
+
+
+class UsageError(Exception):
+    """A problem with the command line or its files; exit code 2."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One input line: the item to analyze, or the problem that stops it from being analyzed."""
+
+    number: int  # 1-based
+    item: Any
+    problem: dict[str, Any] | None
+    key: str | None  # the id --resume knows it by (None: matched by order among id-less lines)
+    chars: int
+
+
+def _cpu_count() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the analyze subcommand."""
+    parser.add_argument("--input", "-i", default=STDIO, metavar="FILE", help="JSON Lines to read (default: stdin)")
+    parser.add_argument("--output", "-o", default=STDIO, metavar="FILE",
+                        help="where to write one JSON line per input line (default: stdout)")
+    parser.add_argument("--text-lines", action="store_true",
+                        help="the input is plain text, one document per line (language detected)")
+    parser.add_argument("--resume", action="store_true",
+                        help="append to --output FILE, skipping documents whose id is already in it")
+    parser.add_argument("--chunk-size", type=_positive, default=DEFAULT_CHUNK, metavar="N",
+                        help=f"documents per shared engine call (default {DEFAULT_CHUNK})")
+    parser.add_argument("--workers", type=_positive, default=1, metavar="N",
+                        help="processes, each loading its own copy of the model (default 1)")
+    parser.add_argument("--threads", type=_positive, default=None, metavar="N",
+                        help="translation threads per process (CTranslate2 replicas sharing one model copy); "
+                             "with one process also the chunks in flight (default: CPU count / workers)")
+    progress = parser.add_mutually_exclusive_group()
+    progress.add_argument("--progress", dest="progress", action="store_true", default=None,
+                          help="show a progress bar on stderr (default: only when stderr is a terminal)")
+    progress.add_argument("--no-progress", dest="progress", action="store_false")
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """(1-based number, bytes without the line end) per line; None for a line over `limit` bytes,
+    which is skipped without being held in memory."""
+    number = 0
+    while True:
+        raw = stream.readline(limit + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):
+                raw = stream.readline(limit + 1)
+            yield number, None
+            continue
+        if raw.endswith(b"\n"):
+            raw = raw[:-1]
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+        yield number, raw
+
+
+def _error_line(number: int, problem_doc: dict[str, Any]) -> Line:
+    return Line(number, None, problem_doc, None, 0)
+
+
+def parse_line(number: int, raw: bytes | None, *, text_lines: bool, limit: int) -> Line:
+    """Turn one input line into the item analyze_items validates, or an error."""
+    if raw is None:
+        return _error_line(number, problem(413, "payload-too-large", "Payload too large",
+                                           f"line {number} is longer than {limit} bytes (PONTE_MAX_BODY_BYTES)"))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _error_line(number, from_api_error(MalformedJson(
+            f"line {number} is not UTF-8: {exc.reason} at byte {exc.start}")))
+    if text_lines:
+        return Line(number, {"text": text}, None, None, len(text))
+    try:
+        item = json.loads(text)
+    except RecursionError:
+        return _error_line(number, from_api_error(MalformedJson(f"line {number} is nested too deeply")))
+    except json.JSONDecodeError as exc:
+        return _error_line(number, from_api_error(MalformedJson(
+            f"line {number} is not valid JSON: {exc.msg} at column {exc.colno}")))
+    key = item.get("id") if isinstance(item, dict) else None
+    text_value = item.get("text") if isinstance(item, dict) else None
+    return Line(number, item, None, key if isinstance(key, str) else None,
+                len(text_value) if isinstance(text_value, str) else 0)
+
+
+def chunked(lines: Iterable[Line], size: int) -> Iterator[list[Line]]:
+    """Lists of `size` lines (the last one shorter)."""
+    chunk: list[Line] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def count_lines(path: Path) -> int:
+    """Lines in a file (a last line without a newline counts), read in blocks."""
+    count, last = 0, b"\n"
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")
+
+
+# ---------------------------------------------------------------- resuming
+
+
+def resume_state(path: Path) -> Counter[str | None]:
+    """The ids already in an output file (with multiplicity; None for id-less lines). A partial last line,
+    left by a killed run, is cut off so that appending starts on a fresh line."""
+    done: Counter[str | None] = Counter()
+    if not path.exists():
+        return done
+    if not path.is_file():
+        raise UsageError(f"--output {path} is not a regular file")
+    complete = 0
+    with path.open("rb") as f:
+        for number, raw in enumerate(f, start=1):
+            if not raw.endswith(b"\n"):
+                break
+            try:
+                obj = json.loads(raw)
+            except ValueError:
+                raise UsageError(f"{path} line {number} is not JSON; it is not an output of analyze, "
+                                 "so --resume cannot continue it") from None
+            if not isinstance(obj, dict) or not ("error" in obj or "language" in obj):
+                raise UsageError(f"{path} line {number} is not an analysis or an error line; "
+                                 "--resume cannot continue it")
+            key = obj.get("id")
+            done[key if isinstance(key, str) else None] += 1
+            complete += len(raw)
+    size = path.stat().st_size
+    if size > complete:
+        log.warning("%s ends with a partial line (%d bytes) from an interrupted run; removing it",
+                    path, size - complete)
+        with path.open("r+b") as f:
+            f.truncate(complete)
+    return done
+
+
+def skip_done(lines: Iterable[Line], done: Counter[str | None], on_skip: Callable[[], None]) -> Iterator[Line]:
+    """Leave out lines whose id is already in the output: an id counts once per appearance there,
+    and id-less lines are matched in order (the first n id-less lines were the n written)."""
+    for line in lines:
+        if done[line.key] > 0:
+            done[line.key] -= 1
+            on_skip()
+            continue
+        yield line
+
+
+# ---------------------------------------------------------------- analyzing
+
+
+def analyze_chunk(lines: Sequence[Line], pipeline: Pipeline, max_chars: int) -> list[dict[str, Any]]:
+    """One output object per line, in order: the analysis as POST /v1/analyze answers it,
+    or {id, line, error}. All valid documents of the chunk share the engine calls."""
+    valid = [line for line in lines if line.problem is None]
+    results = iter(analyze_items([line.item for line in valid], pipeline, max_chars))
+    out: list[dict[str, Any]] = []
+    for line in lines:
+        if line.problem is not None:
+            out.append({"id": None, "line": line.number, "error": line.problem})
+            continue
+        result = next(results)
+        if "error" in result and "index" in result:
+            out.append({"id": result["id"], "line": line.number, "error": result["error"]})
+        else:
+            out.append(result)
+    return out
+
+
+def model_problem(engines: Engines) -> str | None:
+    """Why the required languages cannot be translated, or None."""
+    for code in engines.settings.required_languages:
+        try:
+            engines.models.engine(code)
+        except CoreError as exc:
+            return str(exc)
+    return None
+
+
+# In a worker process (spawned by ProcessPoolExecutor) the engines live for the process's life:
+# tasks are plain functions, so they reach them here. The main process never sets this.
+_process_engines: Engines | None = None
+
+
+def _init_process(settings: Settings) -> None:
+    global _process_engines
+    configure_logging(settings.log_level)
+    _process_engines = build_engines(settings)
+
+
+def _process_check() -> str | None:
+    assert _process_engines is not None
+    return model_problem(_process_engines)
+
+
+def _process_analyze(lines: Sequence[Line]) -> list[dict[str, Any]]:
+    assert _process_engines is not None
+    return analyze_chunk(lines, _process_engines.pipeline, _process_engines.settings.max_chars)
+
+
+Task = Callable[[list[Line]], list[dict[str, Any]]]
+
+
+def in_order(executor: Executor, task: Task, chunks: Iterable[list[Line]],
+             in_flight: int) -> Iterator[tuple[list[Line], list[dict[str, Any]]]]:
+    """Run chunks concurrently, at most `in_flight` at once (bounded memory); (chunk, results) in input order."""
+    pending: deque[tuple[list[Line], Future[list[dict[str, Any]]]]] = deque()
+    for chunk in chunks:
+        pending.append((chunk, executor.submit(task, chunk)))
+        while len(pending) >= in_flight or (pending and pending[0][1].done()):
+            head, future = pending.popleft()
+            yield head, future.result()
+    while pending:
+        head, future = pending.popleft()
+        yield head, future.result()
+
+
+# ---------------------------------------------------------------- the command
+
+
+@dataclass
+class Tally:
+    """What the summary line reports."""
+
+    lines: int = 0
+    failed: int = 0
+    skipped: int = 0
+    chars: int = 0
+
+
+def _progress_bar(show: bool, total: int | None) -> Any:
+    from tqdm import tqdm  # type: ignore[import-untyped]
+
+    return tqdm(total=total, unit="doc", desc="analyze", file=sys.stderr, disable=not show, dynamic_ncols=True)
+
+
+def _open_input(name: str, stack: ExitStack) -> IO[bytes]:
+    if name == STDIO:
+        return sys.stdin.buffer
+    path = Path(name)
+    try:
+        return stack.enter_context(path.open("rb"))
+    except OSError as exc:
+        raise UsageError(f"cannot read --input {name}: {exc.strerror}") from None
+
+
+def _engines_settings(settings: Settings, threads: int) -> Settings:
+    # eager: the run needs the model now; one engine call per chunk already batches, so the HTTP
+    # request-merging wait is off; `threads` CTranslate2 replicas share one copy of the weights.
+    return replace(settings, model_loading="eager", batch_wait_ms=0.0, inter_threads=threads)
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    """The analyze subcommand; returns the exit code."""
+    try:
+        return _run(settings, args)
+    except UsageError as exc:
+        log.error("%s", exc)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        log.error("interrupted; the output holds every line finished so far: rerun with --resume to continue")
+        return EXIT_INTERRUPTED
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    workers: int = args.workers
+    threads: int = args.threads or max(1, _cpu_count() // workers)
+    to_stdout = args.output == STDIO
+    if args.resume and to_stdout:
+        raise UsageError("--resume needs --output FILE (it appends to that file)")
+    if not to_stdout and args.input != STDIO and Path(args.input).resolve() == Path(args.output).resolve():
+        raise UsageError("--input and --output are the same file")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # before CTranslate2 loads (as `serve` does)
+
+    with ExitStack() as stack:
+        source = _open_input(args.input, stack)
+        done = resume_state(Path(args.output)) if args.resume else Counter()
+        engine_settings = _engines_settings(settings, threads)
+
+        executor: Executor
+        task: Task
+        if workers == 1:
+            try:
+                engines = build_engines(engine_settings)
+            except CoreError as exc:
+                log.error("cannot load the models: %s", exc)
+                return EXIT_NO_MODEL
+            reason = model_problem(engines)
+            executor = stack.enter_context(ThreadPoolExecutor(threads, thread_name_prefix="ponte-analyze"))
+            task = partial(analyze_chunk, pipeline=engines.pipeline, max_chars=settings.max_chars)
+            in_flight = 2 * threads
+        else:
+            executor = stack.enter_context(ProcessPoolExecutor(
+                workers, mp_context=get_context("spawn"), initializer=_init_process, initargs=(engine_settings,)))
+            checks = [executor.submit(_process_check) for _ in range(workers)]
+            reason = next((r for r in (c.result() for c in checks) if r), None)
+            task = _process_analyze
+            in_flight = 2 * workers
+        if reason is not None:
+            log.error("no usable model: %s (see `python -m service models list`)", reason)
+            return EXIT_NO_MODEL
+        log.info("analyze: %d process(es) x %d translation thread(s), %d documents per chunk%s",
+                 workers, threads, args.chunk_size, f", resuming after {sum(done.values())} lines" if done else "")
+
+        if to_stdout:
+            sink = sys.stdout.buffer
+        else:
+            sink = stack.enter_context(Path(args.output).open("ab" if args.resume else "wb"))
+
+        show = args.progress if args.progress is not None else sys.stderr.isatty()
+        total = count_lines(Path(args.input)) if show and args.input != STDIO else None
+        bar = stack.enter_context(_progress_bar(show, total))
+        if show:
+            from tqdm.contrib.logging import logging_redirect_tqdm  # type: ignore[import-untyped]
+
+            stack.enter_context(logging_redirect_tqdm())
+        tally = Tally()
+
+        def skipped() -> None:
+            tally.skipped += 1
+            bar.update(1)
+
+        limit = settings.max_body_bytes
+        lines = (parse_line(number, raw, text_lines=args.text_lines, limit=limit)
+                 for number, raw in read_lines(source, limit))
+        chunks = chunked(skip_done(lines, done, skipped), args.chunk_size)
+        try:
+            for chunk, chunk_results in in_order(executor, task, chunks, in_flight):
+                for obj in chunk_results:
+                    # one write and flush per line: a kill loses at most the chunks in flight
+                    sink.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
+                    sink.flush()
+                    tally.failed += "error" in obj
+                tally.lines += len(chunk)
+                tally.chars += sum(line.chars for line in chunk)
+                bar.update(len(chunk))
+                bar.set_postfix(failed=tally.failed, refresh=False)
+        except OSError as exc:
+            log.error("cannot write the output: %s; rerun with --resume to continue", exc)
+            executor.shutdown(wait=False, cancel_futures=True)
+            return EXIT_STOPPED
+        except Exception:
+            log.exception("the run stopped on an unexpected error after %d lines; rerun with --resume to continue",
+                          tally.lines)
+            executor.shutdown(wait=False, cancel_futures=True)
+            return EXIT_STOPPED
+
+    elapsed = time.perf_counter() - started
+    log.info("analyze done: %d documents (%d failed, %d already done), %d characters, %.1f s, %.1f documents/s",
+             tally.lines, tally.failed, tally.skipped, tally.chars, elapsed, tally.lines / elapsed if elapsed else 0.0)
+    return EXIT_FAILED if tally.failed else EXIT_OK

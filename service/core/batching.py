@@ -1,0 +1,86 @@
+"""Requests that arrive together in one worker share engine calls.
+
+The engine translates one batch at a time (one intra-op thread per worker), so while it is busy the
+sentences of newly arrived requests wait in a queue; when it frees up, one of the waiting callers
+(the leader) takes everything queued, waits at most `max_wait` for stragglers, and sends it all in one
+call. A lone request pays at most `max_wait` (a few milliseconds); under concurrency the engine is fed
+full batches. No background thread: a caller thread does the work, so nothing outlives a request.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.core.translate import SentenceTranslator
+
+
+@dataclass
+class _Request:
+    sentences: Sequence[str]
+    result: list[str] | None = None
+    error: BaseException | None = None
+    done: bool = False
+
+
+class BatchingTranslator:
+    """Merge concurrent translate() calls into shared engine calls; max_wait 0 turns merging off."""
+
+    def __init__(self, inner: SentenceTranslator, max_wait: float = 0.005, max_sentences: int = 256) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.version = inner.version
+        self._max_wait = max_wait
+        self._max_sentences = max_sentences
+        self._cond = threading.Condition()
+        self._pending: list[_Request] = []
+        self._busy = False
+        self.engine_calls = 0
+        self.merged_requests = 0
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        """Translate, possibly together with other callers' sentences; same result as alone."""
+        if self._max_wait <= 0:
+            return self.inner.translate(sentences)
+        request = _Request(sentences)
+        with self._cond:
+            self._pending.append(request)
+            self._cond.notify_all()
+            while not request.done and self._busy:
+                self._cond.wait()
+            if request.done:
+                return self._outcome(request)
+            self._busy = True  # this caller leads the next engine call
+            deadline = time.monotonic() + self._max_wait
+            while sum(len(r.sentences) for r in self._pending) < self._max_sentences:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._cond.wait(remaining)
+            batch, self._pending = self._pending, []
+        try:
+            unique = list(dict.fromkeys(s for r in batch for s in r.sentences))
+            translated = dict(zip(unique, self.inner.translate(unique), strict=True))
+            for r in batch:
+                r.result = [translated[s] for s in r.sentences]
+        except BaseException as exc:  # every caller of the batch learns of the failure
+            for r in batch:
+                r.error = exc
+        finally:
+            with self._cond:
+                self.engine_calls += 1
+                self.merged_requests += len(batch)
+                for r in batch:
+                    r.done = True
+                self._busy = False
+                self._cond.notify_all()
+        return self._outcome(request)
+
+    @staticmethod
+    def _outcome(request: _Request) -> list[str]:
+        if request.error is not None:
+            raise request.error
+        assert request.result is not None
+        return request.result

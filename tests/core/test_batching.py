@@ -1,0 +1,95 @@
+"""Concurrent callers share engine calls; each gets exactly its own translations; 0 disables merging."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+import pytest
+
+from service.core.batching import BatchingTranslator
+
+
+class SlowEngine:
+    """Takes a while per call, like CTranslate2, and records every call."""
+
+    name, version = "slow", "1"
+
+    def __init__(self, delay: float = 0.05, fail_on: str | None = None) -> None:
+        self.delay = delay
+        self.fail_on = fail_on
+        self.calls: list[list[str]] = []
+        self._lock = threading.Lock()
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        with self._lock:
+            self.calls.append(list(sentences))
+        time.sleep(self.delay)
+        if self.fail_on and self.fail_on in sentences:
+            raise RuntimeError("engine failed")
+        return [s.upper() for s in sentences]
+
+
+def run_concurrently(batcher: BatchingTranslator, inputs: list[list[str]]) -> list[list[str] | BaseException]:
+    results: list[list[str] | BaseException] = [[] for _ in inputs]
+    start = threading.Barrier(len(inputs))
+
+    def call(i: int) -> None:
+        start.wait()
+        try:
+            results[i] = batcher.translate(inputs[i])
+        except BaseException as exc:
+            results[i] = exc
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(len(inputs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_concurrent_requests_share_engine_calls() -> None:
+    engine = SlowEngine()
+    batcher = BatchingTranslator(engine, max_wait=0.02)
+    inputs = [[f"s{i}a", f"s{i}b", "shared"] for i in range(16)]
+    results = run_concurrently(batcher, inputs)
+    assert results == [[s.upper() for s in sentences] for sentences in inputs]
+    assert len(engine.calls) < 16  # merged, not one call per request
+    assert sum(len(c) for c in engine.calls) < sum(len(i) for i in inputs)  # "shared" translated once per call
+    assert batcher.merged_requests == 16
+
+
+def test_lone_request_is_one_call() -> None:
+    engine = SlowEngine(delay=0)
+    batcher = BatchingTranslator(engine, max_wait=0.002)
+    assert batcher.translate(["a", "b"]) == ["A", "B"]
+    assert engine.calls == [["a", "b"]]
+
+
+def test_zero_wait_disables_merging() -> None:
+    engine = SlowEngine(delay=0.01)
+    batcher = BatchingTranslator(engine, max_wait=0)
+    inputs = [[f"s{i}"] for i in range(6)]
+    results = run_concurrently(batcher, inputs)
+    assert results == [[f"S{i}"] for i in range(6)]
+    assert sorted(map(tuple, engine.calls)) == sorted((f"s{i}",) for i in range(6))
+    assert batcher.engine_calls == 0
+
+
+def test_engine_failure_reaches_every_caller_of_that_batch_and_the_next_work() -> None:
+    engine = SlowEngine(fail_on="boom")
+    batcher = BatchingTranslator(engine, max_wait=0.05)
+    results = run_concurrently(batcher, [["boom"], ["fine"]])
+    assert any(isinstance(r, RuntimeError) for r in results)
+    assert batcher.translate(["after"]) == ["AFTER"]
+
+
+@pytest.mark.parametrize("max_sentences", [1, 4])
+def test_a_full_batch_does_not_wait(max_sentences: int) -> None:
+    engine = SlowEngine(delay=0)
+    batcher = BatchingTranslator(engine, max_wait=5.0, max_sentences=max_sentences)
+    started = time.monotonic()
+    batcher.translate(["a", "b", "c", "d"])
+    assert time.monotonic() - started < 4.0  # did not sit out the 5 s window

@@ -1,0 +1,168 @@
+"""GET /metrics: counters move with requests, labels stay bounded, and several gunicorn workers add up."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from prometheus_client.parser import text_string_to_metric_families
+
+from service import create_app
+from service.core.packages import InstalledPackage
+from service.core.translate import CachingTranslator
+from tests.conftest import FakeFactory, FakeTranslator, make_settings
+from tests.contract import ContractClient, check_response
+from tests.server import Server
+
+TEXT = "O arquivo foi salvo com sucesso. A pasta não foi encontrada."
+
+
+def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """{(sample name, sorted labels): value} of a text exposition."""
+    out: dict[tuple[str, tuple[tuple[str, str], ...]], float] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            out[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return out
+
+
+def value(scraped: dict, name: str, **labels: str) -> float:
+    """The sum of the samples of `name` whose labels include `labels`."""
+    return sum(v for (n, ls), v in scraped.items() if n == name and set(labels.items()) <= set(ls))
+
+
+def scrape(client: ContractClient) -> dict:
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    return samples(response.get_data(as_text=True))
+
+
+class CachedFakeFactory(FakeFactory):
+    """Fake engines behind the real sentence cache, as argos_engine_factory builds them."""
+
+    def __call__(self, package: InstalledPackage) -> Any:
+        engine = FakeTranslator(package)
+        self.engines[package.from_code] = engine
+        return CachingTranslator(engine, 100)
+
+
+def test_request_counters_move_by_route_and_status(client: ContractClient) -> None:
+    before = scrape(client)
+    client.post("/v1/detect", json={"text": TEXT})
+    client.post("/v1/detect", json={"text": TEXT})
+    client.post("/v1/detect", json={"text": ""})
+    client.get("/v1/nowhere/12345")
+    client.open("BREW", "/v1/topics")
+    after = scrape(client)
+    delta = {k: after.get(k, 0) - before.get(k, 0) for k in after}
+    assert value(delta, "ponte_http_requests_total", route="/v1/detect", status="200", method="POST") == 2
+    assert value(delta, "ponte_http_requests_total", route="/v1/detect", status="422") == 1
+    assert value(delta, "ponte_http_requests_total", route="<unmatched>", status="404") == 1
+    assert value(delta, "ponte_http_requests_total", method="OTHER", status="405") == 1
+    assert value(delta, "ponte_http_request_duration_seconds_count", route="/v1/detect") == 3
+    assert value(after, "ponte_http_request_duration_seconds_sum", route="/v1/detect") > 0
+    # no raw path, no odd method, no text among the label values
+    labels = {v for (_, ls) in after for _, v in ls}
+    assert not any("nowhere" in v or "BREW" in v or "arquivo" in v for v in labels)
+
+
+def test_translation_and_cache_counters(packages_dir: Path) -> None:
+    client = ContractClient(create_app(make_settings(packages_dir), engine_factory=CachedFakeFactory()).test_client())
+    first = scrape(client)
+    assert value(first, "ponte_translated_documents_total") == 0
+    client.post("/v1/translate", json={"text": TEXT})          # 2 sentences, both new
+    client.post("/v1/analyze", json={"text": TEXT})            # both from the cache
+    client.post("/v1/analyze/batch", json={"documents": [{"text": TEXT}, {"text": "The file was saved."}]})
+    client.post("/v1/detect", json={"text": TEXT})             # no translation
+    after = scrape(client)
+    assert value(after, "ponte_translated_documents_total", language="pt") == 3  # English is not translated
+    assert value(after, "ponte_translated_sentences_total", language="pt") == 6
+    assert value(after, "ponte_translated_characters_total", language="pt") == 3 * len(TEXT)
+    assert value(after, "ponte_translation_cache_misses_total", language="pt") == 2
+    assert value(after, "ponte_translation_cache_hits_total", language="pt") == 4
+    assert value(after, "ponte_model_ready", language="pt") == 1
+    assert value(after, "ponte_model_failed", language="pt") == 0
+    assert value(after, "ponte_workers") == 1
+
+
+def test_model_gauges_show_a_failed_model(packages_dir: Path) -> None:
+    client = ContractClient(create_app(make_settings(packages_dir), engine_factory=FakeFactory(fail=True))
+                            .test_client())
+    scraped = scrape(client)
+    assert value(scraped, "ponte_model_ready", language="pt") == 0
+    assert value(scraped, "ponte_model_failed", language="pt") == 1
+
+
+# --- several gunicorn workers ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def recycling_server(packages_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """2 workers that are recycled every ~15 requests: samples of dead workers must still count."""
+    server = Server(packages_dir, tmp_path_factory.mktemp("metrics-server") / "server.log",
+                    PONTE_MAX_REQUESTS="15", PONTE_MAX_REQUESTS_JITTER="3")
+    server.start(ready_within=60)
+    yield server
+    server.stop()
+
+
+def get(server: Server, path: str) -> requests.Response:
+    response = requests.get(server.url + path, timeout=30)
+    check_response("GET", path, response, response.status_code, response.headers["Content-Type"].split(";")[0],
+                   response.text)
+    return response
+
+
+@pytest.mark.slow
+def test_several_workers_add_up(recycling_server: Server) -> None:
+    sent = 60
+    answers: list[int] = []
+    lock = threading.Lock()
+
+    def send(start: int) -> None:
+        with requests.Session() as session:
+            for i in range(start, sent, 4):
+                response = session.post(recycling_server.url + "/v1/detect",
+                                        json={"text": f"O arquivo {i} foi salvo com sucesso."}, timeout=30,
+                                        headers={"Connection": "close"})
+                with lock:
+                    answers.append(response.status_code)
+
+    threads = [threading.Thread(target=send, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert answers == [200] * sent
+
+    scraped = samples(get(recycling_server, "/metrics").text)
+    assert value(scraped, "ponte_http_requests_total", route="/v1/detect", status="200") == sent
+    assert value(scraped, "ponte_http_request_duration_seconds_count", route="/v1/detect") == sent
+    assert value(scraped, "ponte_workers") == 2  # live workers only (dead ones are marked so)
+    assert value(scraped, "ponte_worker_starts_total") > 2  # the first two, then recycled ones
+    assert value(scraped, "ponte_worker_exits_total") >= 1
+
+    # both workers served: the request log names the process of each line
+    log_lines = [json.loads(line) for line in recycling_server.log().splitlines() if line.startswith("{")]
+    pids = {line["pid"] for line in log_lines
+            if line["logger"] == "service.request" and line["route"] == "/v1/detect"}
+    assert len(pids) >= 2
+
+
+@pytest.mark.slow
+def test_server_logs_are_json_lines_without_text(recycling_server: Server) -> None:
+    secret = "Texto confidencial do cliente sobre a fusão."
+    response = requests.post(recycling_server.url + "/v1/detect", json={"text": secret},
+                             headers={"X-Request-ID": "soak-check-1"}, timeout=30)
+    assert response.headers["X-Request-ID"] == "soak-check-1"
+    lines = [line for line in recycling_server.log().splitlines() if line.strip()]
+    parsed = [json.loads(line) for line in lines]  # every line, gunicorn's too, is JSON
+    assert any(p["logger"] == "gunicorn.error" for p in parsed)
+    mine = [p for p in parsed if p.get("request_id") == "soak-check-1"]
+    assert len(mine) == 1 and mine[0]["status"] == 200 and mine[0]["text_length"] == len(secret)
+    assert "confidencial" not in recycling_server.log()
