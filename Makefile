@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check --no-input
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test lint typecheck unit docker-check venv clean bench audit fuzz soak
+.PHONY: run test lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,3 +66,7 @@ fuzz: $(DEV_STAMP)
 ## make soak: 5 minutes at concurrency 8 against 2 recycling workers (bench/soak.py --help)
 soak: $(DEV_STAMP)
 	OMP_NUM_THREADS=1 $(PY) bench/soak.py --seconds $${SOAK_SECONDS:-300}
+
+## make eval-tags: per-topic precision/recall/F1 of the tagger on tests/data/tagging_eval.jsonl
+eval-tags: $(DEV_STAMP)
+	$(PY) tools/eval_tags.py

@@ -10,7 +10,24 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 # Before prometheus_client is imported anywhere: a fresh folder per server start, where every worker
 # writes its samples and from which /metrics merges them (stale files of an earlier run would add up).
-_metrics_dir = Path(tempfile.mkdtemp(prefix="ponte-metrics-"))
+_METRICS_PREFIX = "ponte-metrics-"
+
+
+def _sweep_stale_metrics_dirs() -> None:
+    """Remove the folders of earlier servers that were killed before they could clean up."""
+    for folder in Path(tempfile.gettempdir()).glob(_METRICS_PREFIX + "*"):
+        try:
+            pid = int((folder / "arbiter.pid").read_text())
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (OSError, ValueError):
+            continue  # no marker yet, or not ours to judge
+
+
+_sweep_stale_metrics_dirs()
+_metrics_dir = Path(tempfile.mkdtemp(prefix=_METRICS_PREFIX))
+(_metrics_dir / "arbiter.pid").write_text(str(os.getpid()))
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_metrics_dir)
 
 from prometheus_client import Counter  # noqa: E402
@@ -53,9 +70,24 @@ _worker_exits = Counter("ponte_worker_exits", "Worker processes that exited (rec
                         "stopped); while the server runs, each exit is a restart.", registry=None)
 
 
+# Workers forked by this arbiter so far (the child inherits the count at its fork).
+_forked = 0
+
+
+def pre_fork(server, worker):
+    """In the arbiter, before each fork."""
+    global _forked
+    _forked += 1
+
+
 def post_fork(server, worker):
-    """In the new worker: count the start."""
+    """In the new worker: count the start. A replacement (recycled or crashed worker) loads its models
+    before it accepts requests: the other workers are serving, and a worker that accepts translations it
+    cannot do yet would answer them 503. Only the first workers load in the background, so that the
+    health check answers while the service starts."""
     _worker_starts.inc()
+    if _forked > server.num_workers and _settings.model_loading == "background":
+        os.environ["PONTE_MODEL_LOADING"] = "eager"
 
 
 def child_exit(server, worker):

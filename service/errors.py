@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -102,10 +103,28 @@ def field_errors(messages: Any, prefix: str = "") -> list[dict[str, str]]:
     return out
 
 
+# An absolute file path inside a message (not a URL, not a request path after "no such path").
+_FILE_PATH = re.compile(r"(?<![\w/.:~-])/(?:[\w.@+~-]+/)+([\w.@+~-]+)")
+
+
+def redact_paths(value: Any) -> Any:
+    """The value with every absolute file path cut to its last component: server errors quote library
+    messages (a model that failed to load), and the server's layout is nobody else's business."""
+    if isinstance(value, str):
+        return _FILE_PATH.sub(r".../\1", value)
+    if isinstance(value, Mapping):
+        return {k: redact_paths(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_paths(v) for v in value]
+    return value
+
+
 def problem(status: int, slug: str, title: str, detail: str, **extensions: Any) -> dict[str, Any]:
-    """The problem document as a dict."""
+    """The problem document as a dict; a server error's texts carry no file path."""
     body: dict[str, Any] = {"type": TYPE_PREFIX + slug, "title": title, "status": status, "detail": detail}
     body.update({k: v for k, v in extensions.items() if v is not None})
+    if status >= 500:
+        body = redact_paths(body)
     return body
 
 

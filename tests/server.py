@@ -47,7 +47,7 @@ class Server:
             try:
                 if requests.get(f"{self.url}/readyz", timeout=2).status_code == 200:
                     return time.monotonic() - started
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or workers still booting
                 pass
             time.sleep(0.2)
         self.stop()

@@ -16,15 +16,15 @@ from tests.contract import ContractClient
 TEXT = "A Nvidia lançou um novo chip de inteligência artificial para centros de dados."
 
 
-@pytest.fixture
-def corrupt_packages(own_packages_dir: Path) -> Path:
-    (model_bin,) = own_packages_dir.glob("*/model/model.bin")
-    model_bin.write_bytes(b"this is not a CTranslate2 model" * 100)
+@pytest.fixture(params=["*/model/model.bin", "*/sentencepiece.model"])
+def corrupt_packages(request: pytest.FixtureRequest, own_packages_dir: Path) -> Path:
+    (victim,) = own_packages_dir.glob(request.param)
+    victim.write_bytes(b"this is not a model" * 100)
     return own_packages_dir
 
 
 @pytest.mark.parametrize("loading", ["eager", "background"])
-def test_corrupt_model_bin(corrupt_packages: Path, loading: str) -> None:
+def test_corrupt_model_file(corrupt_packages: Path, loading: str) -> None:
     app = create_app(make_settings(corrupt_packages, model_loading=loading))  # the real engine factory
     client = ContractClient(app.test_client())
     assert client.get("/healthz").status_code == 200

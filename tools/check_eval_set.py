@@ -2,9 +2,11 @@
 """Validate tests/data/tagging_eval.jsonl (stdlib only).
 
 Checks: every line is a JSON object; required keys present and non-empty;
-ids unique; labels drawn from the seven topic ids (no duplicates); variant is
-pt-BR or pt-PT; source_url is an http(s) URL; text is roughly 1-6 sentences.
-Prints counts per topic, unrelated (no labels), variant and outlet.
+ids unique; texts unique; labels drawn from the seven topic ids (no
+duplicates); variant is pt-BR or pt-PT; source_url (and optional via) is an
+http(s) URL; optional note is a string; text is roughly 1-6 sentences.
+Warns on unknown keys and on leftover footnote markers such as "[4]".
+Prints counts per topic, unrelated (no labels), variant, outlet and licence.
 
 Exit status: 0 if no errors, 1 otherwise. With --strict, also fails when a
 topic has fewer than --min-per-topic positives, there are fewer than
@@ -29,6 +31,8 @@ TOPICS = (
     "cybersecurity",
 )
 REQUIRED = ("id", "text", "labels", "variant", "source_url", "outlet", "licence", "retrieved")
+OPTIONAL = ("via", "note")
+_FOOTNOTE = re.compile(r"\[\d{1,3}\]")
 VARIANTS = ("pt-BR", "pt-PT")
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "tests" / "data" / "tagging_eval.jsonl"
 
@@ -49,14 +53,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("path", nargs="?", default=str(DEFAULT_PATH))
     ap.add_argument("--max-sentences", type=int, default=6)
     ap.add_argument("--strict", action="store_true", help="also enforce the size targets below")
-    ap.add_argument("--min-per-topic", type=int, default=8)
-    ap.add_argument("--min-unrelated", type=int, default=25)
-    ap.add_argument("--min-total", type=int, default=80)
+    ap.add_argument("--min-per-topic", type=int, default=10)
+    ap.add_argument("--min-unrelated", type=int, default=30)
+    ap.add_argument("--min-total", type=int, default=100)
     args = ap.parse_args(argv)
 
     errors: list[str] = []
     warnings: list[str] = []
     ids: set[str] = set()
+    texts: dict[str, str] = {}
     topic_counts: Counter[str] = Counter()
     variant_counts: Counter[str] = Counter()
     outlet_counts: Counter[str] = Counter()
@@ -111,8 +116,21 @@ def main(argv: list[str] | None = None) -> int:
             url = rec.get("source_url", "")
             if isinstance(url, str) and not re.match(r"^https?://\S+$", url):
                 errors.append(f"{where}: source_url is not an http(s) URL")
+            if "via" in rec and not (isinstance(rec["via"], str) and re.match(r"^https?://\S+$", rec["via"])):
+                errors.append(f"{where}: via must be an http(s) URL")
+            if "note" in rec and not (isinstance(rec["note"], str) and rec["note"].strip()):
+                errors.append(f"{where}: note must be a non-empty string")
+            unknown = sorted(set(rec) - set(REQUIRED) - set(OPTIONAL))
+            if unknown:
+                warnings.append(f"{where}: unknown keys {unknown}")
             text = rec.get("text", "")
             if isinstance(text, str) and text.strip():
+                key = " ".join(text.split())
+                if key in texts:
+                    errors.append(f"{where}: same text as {texts[key]}")
+                texts.setdefault(key, str(rid))
+                if _FOOTNOTE.search(text):
+                    warnings.append(f"{where}: footnote marker left in text")
                 ns = count_sentences(text)
                 if ns > args.max_sentences:
                     errors.append(f"{where}: ~{ns} sentences (> {args.max_sentences})")
