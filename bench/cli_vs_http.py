@@ -48,7 +48,23 @@ def load_documents(copies: int) -> list[dict[str, Any]]:
     return [{"id": f"c{copy}-{i:03d}", "text": text} for copy in range(copies) for i, text in enumerate(texts)]
 
 
-def run_cli(packages: Path, env: dict[str, str], source: Path, out: Path, workers: int, threads: int) -> float:
+def start_server(packages: Path, work: Path, env: dict[str, str]) -> Server:
+    """`serve` with 2 workers and the cache off; a few tries, as a loaded machine can miss the readiness wait."""
+    extra = {"PONTE_CACHE_SIZE": "0"}
+    if "PONTE_BEAM_SIZE" in env:
+        extra["PONTE_BEAM_SIZE"] = env["PONTE_BEAM_SIZE"]
+    for attempt in range(3):
+        server = Server(packages, work / f"server-{attempt}.log", **extra)
+        try:
+            server.start(ready_within=120)
+            return server
+        except (RuntimeError, requests.RequestException) as exc:
+            server.stop()
+            print(f"server start failed ({type(exc).__name__}); retrying", flush=True)
+    raise RuntimeError("the server did not start")
+
+
+def run_cli(env: dict[str, str], source: Path, out: Path, workers: int, threads: int) -> float:
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "service", "analyze", "-i", str(source), "-o", str(out),
                              "--no-progress", "--workers", str(workers), "--threads", str(threads)],
@@ -99,39 +115,41 @@ def main() -> int:
     beam = env.get("PONTE_BEAM_SIZE", "4")
     print(f"{len(docs)} documents ({len(docs) // args.copies} distinct x {args.copies}), {chars} characters; "
           f"model {package.name}; beam {beam}; cache off; {cores} cores; "
-          f"{platform.machine()}, Python {platform.python_version()}", flush=True)
+          f"{platform.machine()}, Python {platform.python_version()}; load average before: "
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
 
-    rows: list[tuple[str, float, float]] = []
     layouts = [(1, cores), (cores, 1), (1, 1)] if cores > 1 else [(1, 1)]
-    for workers, threads in layouts:
-        walls = [run_cli(packages, env, source, work / "out.jsonl", workers, threads) for _ in range(args.repeats)]
-        fixed = min(run_cli(packages, env, empty, work / "out-empty.jsonl", workers, threads)
-                    for _ in range(args.repeats))
-        wall = min(walls)
-        name = f"analyze --workers {workers} --threads {threads}"
-        rows.append((name + " (whole run)", len(docs) / wall, wall))
-        rows.append((name + f" (without {fixed:.1f} s start-up)", len(docs) / (wall - fixed), wall - fixed))
-        print(f"  {rows[-2][0]}: {rows[-2][1]:.1f} docs/s; {rows[-1][0]}: {rows[-1][1]:.1f} docs/s", flush=True)
-
-    server = Server(packages, work / "server.log", PONTE_CACHE_SIZE="0",
-                    **({"PONTE_BEAM_SIZE": env["PONTE_BEAM_SIZE"]} if "PONTE_BEAM_SIZE" in env else {}))
-    server.start(ready_within=120)
+    names = [f"analyze --workers {w} --threads {t}" for w, t in layouts]
+    cli: dict[str, list[float]] = {name: [] for name in names}
+    fixed: dict[str, list[float]] = {name: [] for name in names}
+    http: list[float] = []
+    server = start_server(packages, work, env)
     try:
         url = server.url + "/v1/analyze"
         run_http(url, docs[:8], args.concurrency)  # warm-up
-        wall = min(run_http(url, docs, args.concurrency) for _ in range(args.repeats))
+        for _ in range(args.repeats):  # interleaved, so that other load on the machine hits every mode alike
+            for name, (workers, threads) in zip(names, layouts, strict=True):
+                cli[name].append(run_cli(env, source, work / "out.jsonl", workers, threads))
+                fixed[name].append(run_cli(env, empty, work / "out-empty.jsonl", workers, threads))
+            http.append(run_http(url, docs, args.concurrency))
     finally:
         server.stop()
-    rows.append((f"POST /v1/analyze, 2 workers, concurrency {args.concurrency} (server already up)",
-                 len(docs) / wall, wall))
-    print(f"  {rows[-1][0]}: {rows[-1][1]:.1f} docs/s", flush=True)
 
-    http = rows[-1][1]
+    rows: list[tuple[str, float, float]] = []
+    for name in names:
+        wall, start_up = min(cli[name]), min(fixed[name])
+        rows.append((f"`{name}` (whole run, {start_up:.1f} s of it start-up)", len(docs) / wall, wall))
+        rows.append((f"`{name}` (without the start-up)", len(docs) / (wall - start_up), wall - start_up))
+    rows.append((f"POST /v1/analyze, 2 workers, concurrency {args.concurrency} (server already up)",
+                 len(docs) / min(http), min(http)))
+
+    http_rate = rows[-1][1]
+    print(f"load average after: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print()
     print("| mode | docs/s | chars/s | wall s | x HTTP |")
     print("|---|---|---|---|---|")
     for name, rate, seconds in rows:
-        print(f"| {name} | {rate:.1f} | {rate * chars / len(docs):.0f} | {seconds:.2f} | {rate / http:.2f} |")
+        print(f"| {name} | {rate:.1f} | {rate * chars / len(docs):.0f} | {seconds:.2f} | {rate / http_rate:.2f} |")
     return 0
 
 

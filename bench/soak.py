@@ -44,6 +44,8 @@ from tests.server import Server  # noqa: E402
 
 DEFAULT_MODEL = ROOT / "tests" / "fixtures" / "translate-pt_en-ponte_test-1_0.argosmodel"
 ARTICLE = (ROOT / "tests" / "data" / "article_pt.txt").read_text(encoding="utf-8")
+# Paragraphs long enough to be detected as Portuguese (the article ends with a short "Fonte: ..." line).
+PARAGRAPHS = [p for p in ARTICLE.split("\n") if len(p) >= 40]
 SHORT_PT = [
     "O arquivo foi salvo com sucesso.", "Não foi possível abrir a pasta.", "O pacote não está instalado.",
     "Deseja remover todos os arquivos selecionados?", "A conexão com o servidor foi perdida.",
@@ -68,16 +70,17 @@ class Kind:
 
 
 def kinds(max_body_bytes: int, max_chars: int) -> list[Kind]:
-    paragraphs = [p for p in ARTICLE.split("\n") if p.strip()]
     ok = frozenset({200})
     return [
-        Kind("analyze-article", 6, "POST", "/v1/analyze", ok, {"text": "\n".join(paragraphs[:4])}),
+        Kind("analyze-article", 6, "POST", "/v1/analyze", ok, {"text": "\n".join(PARAGRAPHS[:4])}),
         Kind("analyze-paragraph", 10, "POST", "/v1/analyze", ok, {"text": "PARAGRAPH"}),
-        Kind("translate-short", 14, "POST", "/v1/translate", ok, {"text": "SHORT"}),
+        # short text is not reliably detected: the caller says it is Portuguese
+        Kind("translate-short", 14, "POST", "/v1/translate", ok, {"text": "SHORT", "source_language": "pt"}),
         Kind("detect", 8, "POST", "/v1/detect", ok, {"text": "PARAGRAPH"}),
         Kind("tag", 6, "POST", "/v1/tag", ok, {"text": "PARAGRAPH"}),
         Kind("batch", 4, "POST", "/v1/analyze/batch", ok,
-             {"documents": [{"text": s} for s in SHORT_PT[:3]] + [{"text": ""}, {"text": GERMAN}]}),
+             {"documents": [{"text": s, "source_language": "pt"} for s in SHORT_PT[:3]]
+              + [{"text": PARAGRAPHS[5]}, {"text": ""}, {"text": GERMAN}]}),
         Kind("english", 4, "POST", "/v1/analyze", ok, {"text": ENGLISH}),
         Kind("german", 5, "POST", "/v1/analyze", frozenset({422}), {"text": GERMAN}),
         Kind("undetectable", 3, "POST", "/v1/analyze", frozenset({422}), {"text": "12345 67890 !!! ###"}),
@@ -115,7 +118,7 @@ class Tally:
 def send(server_url: str, kind: Kind, rng: random.Random, timeout: float, tally: Tally) -> None:
     body = kind.body
     if isinstance(body, dict) and body.get("text") in ("PARAGRAPH", "SHORT"):
-        pool = [p for p in ARTICLE.split("\n") if p.strip()] if body["text"] == "PARAGRAPH" else SHORT_PT
+        pool = PARAGRAPHS if body["text"] == "PARAGRAPH" else SHORT_PT
         body = {**body, "text": rng.choice(pool)}
     kwargs: dict[str, Any] = {"timeout": timeout, "headers": {"Connection": "close", **kind.headers}}
     if isinstance(body, bytes):
@@ -189,10 +192,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=300.0, help="how long to send requests (default 300)")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--max-requests", type=int, default=400, help="PONTE_MAX_REQUESTS of each worker")
-    parser.add_argument("--jitter", type=int, default=100, help="PONTE_MAX_REQUESTS_JITTER")
+    parser.add_argument("--max-requests", type=int, default=6000,
+                        help="PONTE_MAX_REQUESTS of each worker (default 6000: each lives 1.5-4 minutes on 2 cores)")
+    parser.add_argument("--jitter", type=int, default=1000, help="PONTE_MAX_REQUESTS_JITTER")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a request may take (deadlock check)")
-    parser.add_argument("--warm-up", type=float, default=20.0,
+    parser.add_argument("--warm-up", type=float, default=15.0,
                         help="seconds of a worker's life before its RSS baseline is taken")
     parser.add_argument("--rss-interval", type=float, default=2.0)
     parser.add_argument("--max-rss-growth", type=float, default=0.10)
@@ -214,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     master = server.process.pid
     print(f"server ready in {boot:.1f} s at {server.url}; log {server.log_path}", flush=True)
 
+    # the requests the server answered before the soak (readiness polls, this scrape) are not the soak's
+    counted_before = metric_sum(requests.get(server.url + "/metrics", timeout=30).text, "ponte_http_requests_total") + 1
     mix = kinds(1024 * 1024, 100_000)
     weights = [k.weight for k in mix]
     tally = Tally()
@@ -250,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     sampler.join(5)
 
     metrics_text = requests.get(server.url + "/metrics", timeout=30).text
-    counted = metric_sum(metrics_text, "ponte_http_requests_total")
+    counted = metric_sum(metrics_text, "ponte_http_requests_total") - counted_before
     starts = metric_sum(metrics_text, "ponte_worker_starts_total")
     exits = metric_sum(metrics_text, "ponte_worker_exits_total")
     exit_code = server.stop(timeout=60)

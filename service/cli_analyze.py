@@ -62,7 +62,11 @@ class Line:
 
 
 def _cpu_count() -> int:
-    return max(1, os.cpu_count() or 1)
+    """CPUs this process may run on (a cpuset limits it; a CFS quota does not: pass --threads)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -172,12 +176,21 @@ def count_lines(path: Path) -> int:
 # ---------------------------------------------------------------- resuming
 
 
-def resume_state(path: Path) -> Counter[str | None]:
-    """The ids already in an output file (with multiplicity; None for id-less lines). A partial last line,
-    left by a killed run, is cut off so that appending starts on a fresh line."""
-    done: Counter[str | None] = Counter()
+@dataclass
+class Resumed:
+    """What an earlier run left in the output file."""
+
+    done: Counter[str | None]  # ids already written, with multiplicity (None: id-less lines)
+    lines: int = 0
+    failed: int = 0
+
+
+def resume_state(path: Path) -> Resumed:
+    """Read what an earlier run wrote. A partial last line, left by a killed run, is cut off so that
+    appending starts on a fresh line."""
+    state = Resumed(Counter())
     if not path.exists():
-        return done
+        return state
     if not path.is_file():
         raise UsageError(f"--output {path} is not a regular file")
     complete = 0
@@ -194,7 +207,9 @@ def resume_state(path: Path) -> Counter[str | None]:
                 raise UsageError(f"{path} line {number} is not an analysis or an error line; "
                                  "--resume cannot continue it")
             key = obj.get("id")
-            done[key if isinstance(key, str) else None] += 1
+            state.done[key if isinstance(key, str) else None] += 1
+            state.lines += 1
+            state.failed += "error" in obj
             complete += len(raw)
     size = path.stat().st_size
     if size > complete:
@@ -202,7 +217,7 @@ def resume_state(path: Path) -> Counter[str | None]:
                     path, size - complete)
         with path.open("r+b") as f:
             f.truncate(complete)
-    return done
+    return state
 
 
 def skip_done(lines: Iterable[Line], done: Counter[str | None], on_skip: Callable[[], None]) -> Iterator[Line]:
@@ -345,7 +360,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
     with ExitStack() as stack:
         source = _open_input(args.input, stack)
-        done = resume_state(Path(args.output)) if args.resume else Counter()
+        resumed = resume_state(Path(args.output)) if args.resume else Resumed(Counter())
         engine_settings = _engines_settings(settings, threads)
 
         executor: Executor
@@ -371,7 +386,8 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
             log.error("no usable model: %s (see `python -m service models list`)", reason)
             return EXIT_NO_MODEL
         log.info("analyze: %d process(es) x %d translation thread(s), %d documents per chunk%s",
-                 workers, threads, args.chunk_size, f", resuming after {sum(done.values())} lines" if done else "")
+                 workers, threads, args.chunk_size,
+                 f"; resuming: {resumed.lines} lines already in {args.output}" if args.resume else "")
 
         if to_stdout:
             sink = sys.stdout.buffer
@@ -394,7 +410,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         limit = settings.max_body_bytes
         lines = (parse_line(number, raw, text_lines=args.text_lines, limit=limit)
                  for number, raw in read_lines(source, limit))
-        chunks = chunked(skip_done(lines, done, skipped), args.chunk_size)
+        chunks = chunked(skip_done(lines, resumed.done, skipped), args.chunk_size)
         try:
             for chunk, chunk_results in in_order(executor, task, chunks, in_flight):
                 for obj in chunk_results:
@@ -417,6 +433,8 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
             return EXIT_STOPPED
 
     elapsed = time.perf_counter() - started
-    log.info("analyze done: %d documents (%d failed, %d already done), %d characters, %.1f s, %.1f documents/s",
-             tally.lines, tally.failed, tally.skipped, tally.chars, elapsed, tally.lines / elapsed if elapsed else 0.0)
-    return EXIT_FAILED if tally.failed else EXIT_OK
+    log.info("analyze done: %d documents (%d failed), %d characters, %.1f s, %.1f documents/s; "
+             "%d skipped as already in the output (%d failed earlier)", tally.lines, tally.failed, tally.chars,
+             elapsed, tally.lines / elapsed if elapsed else 0.0, tally.skipped, resumed.failed)
+    # the code describes the whole output file: a resumed run ends as an uninterrupted one would
+    return EXIT_FAILED if tally.failed or resumed.failed else EXIT_OK

@@ -24,6 +24,7 @@ from service.cli_analyze import (
     EXIT_OK,
     EXIT_USAGE,
     Line,
+    Resumed,
     UsageError,
     parse_line,
     read_lines,
@@ -188,7 +189,7 @@ def test_500_documents_in_order_with_errors_only_on_bad_lines(full_run: tuple[su
     assert result.stdout == b""
     summary = [line for line in result.stderr.decode().splitlines() if "analyze done" in line]
     assert len(summary) == 1
-    assert f"{N_DOCS} documents ({kinds['es'] + kinds['malformed']} failed, 0 already done)" in summary[0]
+    assert f"{N_DOCS} documents ({kinds['es'] + kinds['malformed']} failed)" in summary[0]
 
 
 def test_cli_result_is_the_http_result(full_run: tuple[subprocess.CompletedProcess[bytes], Path],
@@ -331,8 +332,10 @@ def test_kill_half_way_and_resume(documents: tuple[Path, list[str], list[dict[st
     check_resumed(out, expect)
 
     again = analyze(packages_dir, "--input", str(path), "--output", str(out), "--resume")
-    assert again.returncode == EXIT_OK  # nothing left to do, nothing failed in this run
-    assert f"0 documents (0 failed, {N_DOCS} already done)".encode() in again.stderr
+    assert again.returncode == EXIT_FAILED  # nothing left to do; the code still says the output has errors
+    failed = sum(e["slug"] is not None for e in expect)
+    assert b"analyze done: 0 documents (0 failed)" in again.stderr
+    assert f"{N_DOCS} skipped as already in the output ({failed} failed earlier)".encode() in again.stderr
     check_resumed(out, expect)
 
 
@@ -381,10 +384,10 @@ def test_parse_line_problems(raw: bytes, slug: str | None) -> None:
 
 def test_resume_state_counts_ids_and_cuts_a_partial_line(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
-    assert resume_state(out) == Counter()
+    assert resume_state(out) == Resumed(Counter(), 0, 0)
     out.write_bytes(b'{"id":"a","language":{}}\n{"id":null,"line":2,"error":{}}\n{"id":"a","language":{}}\n'
                     b'{"id":"b","lang')
-    assert resume_state(out) == Counter({"a": 2, None: 1})
+    assert resume_state(out) == Resumed(Counter({"a": 2, None: 1}), 3, 1)
     assert out.read_bytes().endswith(b'{"id":"a","language":{}}\n')
     out.write_bytes(b"not json\n")
     with pytest.raises(UsageError):

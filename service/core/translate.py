@@ -81,6 +81,7 @@ class ArgosTranslator:
             str(package.model_dir), device="cpu", compute_type=compute_type,
             inter_threads=inter_threads, intra_threads=intra_threads,
         )
+        self._replicas = max(1, inter_threads)
         self._target_prefix = [package.target_prefix] if package.target_prefix else None
         self.engine_calls = 0
 
@@ -107,7 +108,9 @@ class ArgosTranslator:
             results = self._translator.translate_batch(
                 batch,
                 target_prefix=[self._target_prefix] * len(batch) if self._target_prefix else None,
-                max_batch_size=self.options.max_batch_size,
+                # With N replicas (inter_threads), split even one request into N sub-batches so that
+                # a lone request uses every core; CTranslate2 runs sub-batches on replicas in parallel.
+                max_batch_size=min(self.options.max_batch_size, math.ceil(len(batch) / self._replicas)),
                 batch_type="examples",
                 beam_size=self.options.beam_size,
                 length_penalty=self.options.length_penalty,
