@@ -60,7 +60,7 @@ audit: $(DEV_STAMP)
 ## make fuzz: schemathesis from openapi.yaml against a real 2-worker gunicorn server, 200 examples per operation
 ## (`make test` runs the same with 25)
 fuzz: $(DEV_STAMP)
-	OMP_NUM_THREADS=1 PONTE_FUZZ_EXAMPLES=$${PONTE_FUZZ_EXAMPLES:-200} $(PY) -m pytest -q -p no:cacheprovider \
+	OMP_NUM_THREADS=1 PONTE_FUZZ_EXAMPLES=$${PONTE_FUZZ_EXAMPLES:-200} $(PY) -m pytest -q -s -p no:cacheprovider \
 	    tests/test_fuzz.py
 
 ## make soak: 5 minutes at concurrency 8 against 2 recycling workers (bench/soak.py --help)

@@ -56,7 +56,7 @@ errorlog = "-"
 loglevel = _settings.log_level.lower()
 logconfig_dict = gunicorn_logconfig(_settings.log_level, _settings.log_format)
 # Bounded request line and headers (gunicorn's own limits, stated here so they are visible and
-# documented in openapi.yaml): over them gunicorn answers 400/431 before the app sees the request.
+# documented in openapi.yaml): over them gunicorn answers 414/431 before the app sees the request.
 limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190

@@ -51,35 +51,41 @@ def load_workload() -> list[str]:
 # ---------------------------------------------------------------- engine limit
 
 
-def _engine_worker(model_dir: str, sp_path: str, sentences: list[str], intra: int, inter: int, batch: int,
+def _engine_worker(model_dir: str, sp_path: str, texts: list[list[str]], intra: int, inter: int, batch: int,
                    repeats: int, queue: Any) -> None:
+    """Translate each group of sentences with one translate_batch call (as the service does per request)."""
     import ctranslate2
     import sentencepiece
 
     settings = load_settings(environ={})
     sp = sentencepiece.SentencePieceProcessor(model_file=sp_path)
     translator = ctranslate2.Translator(model_dir, device="cpu", intra_threads=intra, inter_threads=inter)
-    pieces = sorted(sp.encode(sentences, out_type=str), key=len, reverse=True)
-    longest = len(pieces[0])
-    options = {"beam_size": settings.beam_size, "length_penalty": 0.2, "replace_unknowns": True,
-               "max_decoding_length": math.ceil(longest * settings.decoding_length_ratio)
-               + settings.decoding_length_extra, "batch_type": "examples", "max_batch_size": batch}
-    translator.translate_batch(pieces[:4], **options)  # warm-up
+    groups = [sorted(sp.encode(group, out_type=str), key=len, reverse=True) for group in texts]
+
+    def options(pieces: list[list[str]]) -> dict[str, Any]:
+        return {"beam_size": settings.beam_size, "length_penalty": 0.2, "replace_unknowns": True,
+                "max_decoding_length": math.ceil(len(pieces[0]) * settings.decoding_length_ratio)
+                + settings.decoding_length_extra, "batch_type": "examples",
+                "max_batch_size": min(batch, math.ceil(len(pieces) / inter))}
+
+    translator.translate_batch(groups[0][:4], **options(groups[0][:4]))  # warm-up
     best = float("inf")
     for _ in range(repeats):
         started = time.perf_counter()
-        translator.translate_batch(pieces, **options)
+        for pieces in groups:
+            translator.translate_batch(pieces, **options(pieces))
         best = min(best, time.perf_counter() - started)
     queue.put(best)
 
 
-def engine_time(package_dir: Path, sentences: list[str], *, processes: int, intra: int, inter: int, batch: int,
+def engine_time(package_dir: Path, texts: list[list[str]], *, processes: int, intra: int, inter: int, batch: int,
                 repeats: int = 3) -> float:
-    """Wall time to translate all sentences with `processes` processes sharing the work (best of repeats)."""
+    """Wall time to translate the groups of sentences with `processes` processes sharing them (best of repeats):
+    one group is one translate_batch call."""
     package = check_package_dir(package_dir)
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    shares = [sentences[i::processes] for i in range(processes)]
+    shares = [texts[i::processes] for i in range(processes)]
     procs = [ctx.Process(target=_engine_worker, args=(str(package.model_dir), str(package.sentencepiece_model),
                                                       share, intra, inter, batch, repeats, queue))
              for share in shares]
@@ -162,25 +168,30 @@ def main() -> int:
         f"{cores} proc x 1 intra thread": dict(processes=cores, intra=1, inter=1, batch=settings.max_batch_size),
         f"1 proc x {cores} intra threads": dict(processes=1, intra=cores, inter=1, batch=settings.max_batch_size),
         f"1 proc x {cores} replicas (inter_threads)": dict(
-            processes=1, intra=1, inter=cores, batch=max(1, math.ceil(len(all_sentences) / cores))),
+            processes=1, intra=1, inter=cores, batch=settings.max_batch_size),
     }
+    # (a) throughput: all sentences of the workload in one call per process
     engine: dict[str, float] = {}
     for name, layout in layouts.items():
-        engine[name] = engine_time(package.path, all_sentences, **layout)
-        say(f"engine {name}: {engine[name]:.3f} s = {len(texts) / engine[name]:.2f} texts/s")
+        engine[name] = engine_time(package.path, [all_sentences] if layout["processes"] == 1 else
+                                   [all_sentences[i::cores] for i in range(cores)], **layout)
+        say(f"engine, whole workload, {name}: {engine[name]:.3f} s = {len(texts) / engine[name]:.2f} texts/s")
     best_layout = min(engine, key=lambda k: engine[k])
     limit = len(texts) / engine[best_layout]
-    seed_sentences = sentences_per_text[0]
-    seed_engine = min(
-        engine_time(package.path, seed_sentences, processes=1, intra=cores, inter=1, batch=32),
-        engine_time(package.path, seed_sentences, processes=1, intra=1, inter=cores,
-                    batch=math.ceil(len(seed_sentences) / cores)),
-    )
-    say(f"engine limit: {limit:.2f} texts/s ({best_layout}); seed article alone: {seed_engine * 1000:.0f} ms")
+    # (b) one text at a time, both cores on each text: the reference for concurrency 1
+    one_at_a_time = {name: engine_time(package.path, sentences_per_text, **dict(layout, processes=1))
+                     for name, layout in layouts.items() if layout["processes"] == 1}
+    for name, seconds in one_at_a_time.items():
+        say(f"engine, one text per call, {name}: {seconds:.3f} s = {len(texts) / seconds:.2f} texts/s")
+    sequential_limit = len(texts) / min(one_at_a_time.values())
+    seed_engine = min(engine_time(package.path, sentences_per_text[:1], **dict(layout, processes=1))
+                      for layout in layouts.values() if layout["processes"] == 1)
+    say(f"engine limit: {limit:.2f} texts/s ({best_layout}); one text per call: {sequential_limit:.2f} texts/s; "
+        f"seed article alone: {seed_engine * 1000:.0f} ms")
 
     # 2. the service, cache off for throughput
     rows: list[tuple[str, float, float, float, float]] = []
-    server = Server(packages, work / "server.log", PONTE_CACHE_SIZE="0")
+    server = Server(packages, work / "server.log", PONTE_CACHE_SIZE="0", PONTE_DOCUMENT_CACHE_CHARS="0")
     server.start(ready_within=120)
     try:
         url = server.url + "/v1/analyze"
@@ -230,8 +241,11 @@ def main() -> int:
     say("| measurement | texts/s | chars/s | p50 ms | p95 ms | x engine limit |")
     say("|---|---|---|---|---|---|")
     say(f"| engine limit ({best_layout}) | {limit:.2f} | {limit * chars / len(texts):.0f} | | | 1.00 |")
+    say(f"| engine, one text per call | {sequential_limit:.2f} | {sequential_limit * chars / len(texts):.0f} | | | "
+        f"{sequential_limit / limit:.2f} |")
     for name, tps, cps, p50, p95 in rows:
-        say(f"| {name} | {tps:.2f} | {cps:.0f} | {p50:.0f} | {p95:.0f} | {tps / limit:.2f} |")
+        extra = f" ({tps / sequential_limit:.2f} x one text per call)" if name.endswith("c=1") else ""
+        say(f"| {name} | {tps:.2f} | {cps:.0f} | {p50:.0f} | {p95:.0f} | {tps / limit:.2f}{extra} |")
     say()
     say(f"- seed article alone: service p50 {seed_p50 * 1000:.0f} ms vs engine {seed_engine * 1000:.0f} ms "
         f"= {seed_p50 / seed_engine:.2f} x")

@@ -234,11 +234,36 @@ def skip_done(lines: Iterable[Line], done: Counter[str | None], on_skip: Callabl
 # ---------------------------------------------------------------- analyzing
 
 
+def _analyze_isolated(items: Sequence[Any], pipeline: Pipeline, max_chars: int) -> list[dict[str, Any]]:
+    """analyze_items; when the shared call fails unexpectedly, each document alone, so that one document
+    that breaks the engine gets an internal-error line (as HTTP answers 500) instead of stopping the run.
+    When every one of several documents fails alone too, the fault is not in them: the error is raised."""
+    try:
+        return analyze_items(items, pipeline, max_chars)
+    except Exception:
+        log.warning("a chunk of %d documents failed; analyzing them one by one", len(items), exc_info=True)
+    out: list[dict[str, Any]] = []
+    failures = 0
+    for index, item in enumerate(items):
+        try:
+            out.extend(analyze_items([item], pipeline, max_chars))
+        except Exception:
+            failures += 1
+            if failures == len(items) > 1:
+                raise
+            log.exception("document %d of a chunk failed unexpectedly", index + 1)
+            item_id = item.get("id") if isinstance(item, dict) else None
+            out.append({"id": item_id if isinstance(item_id, str) else None, "index": index,
+                        "error": problem(500, "internal-error", "Internal server error",
+                                         "Analyzing this document failed unexpectedly; it has been logged.")})
+    return out
+
+
 def analyze_chunk(lines: Sequence[Line], pipeline: Pipeline, max_chars: int) -> list[dict[str, Any]]:
     """One output object per line, in order: the analysis as POST /v1/analyze answers it,
     or {id, line, error}. All valid documents of the chunk share the engine calls."""
     valid = [line for line in lines if line.problem is None]
-    results = iter(analyze_items([line.item for line in valid], pipeline, max_chars))
+    results = iter(_analyze_isolated([line.item for line in valid], pipeline, max_chars))
     out: list[dict[str, Any]] = []
     for line in lines:
         if line.problem is not None:
@@ -250,6 +275,14 @@ def analyze_chunk(lines: Sequence[Line], pipeline: Pipeline, max_chars: int) -> 
         else:
             out.append(result)
     return out
+
+
+def encode_line(obj: dict[str, Any]) -> bytes:
+    """One output line: compact UTF-8 JSON."""
+    try:
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    except UnicodeEncodeError:  # a lone surrogate (in an id, say) cannot be UTF-8: escape it, as HTTP does
+        return json.dumps(obj, separators=(",", ":")).encode("ascii") + b"\n"
 
 
 def model_problem(engines: Engines) -> str | None:
@@ -365,23 +398,24 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
         executor: Executor
         task: Task
-        if workers == 1:
-            try:
+        try:
+            if workers == 1:
                 engines = build_engines(engine_settings)
-            except CoreError as exc:
-                log.error("cannot load the models: %s", exc)
-                return EXIT_NO_MODEL
-            reason = model_problem(engines)
-            executor = stack.enter_context(ThreadPoolExecutor(threads, thread_name_prefix="ponte-analyze"))
-            task = partial(analyze_chunk, pipeline=engines.pipeline, max_chars=settings.max_chars)
-            in_flight = 2 * threads
-        else:
-            executor = stack.enter_context(ProcessPoolExecutor(
-                workers, mp_context=get_context("spawn"), initializer=_init_process, initargs=(engine_settings,)))
-            checks = [executor.submit(_process_check) for _ in range(workers)]
-            reason = next((r for r in (c.result() for c in checks) if r), None)
-            task = _process_analyze
-            in_flight = 2 * workers
+                reason = model_problem(engines)
+                executor = stack.enter_context(ThreadPoolExecutor(threads, thread_name_prefix="ponte-analyze"))
+                task = partial(analyze_chunk, pipeline=engines.pipeline, max_chars=settings.max_chars)
+                in_flight = 2 * threads
+            else:
+                executor = stack.enter_context(ProcessPoolExecutor(
+                    workers, mp_context=get_context("spawn"), initializer=_init_process,
+                    initargs=(engine_settings,)))
+                checks = [executor.submit(_process_check) for _ in range(workers)]
+                reason = next((r for r in (c.result() for c in checks) if r), None)
+                task = _process_analyze
+                in_flight = 2 * workers
+        except Exception:
+            log.exception("the models could not be loaded")
+            return EXIT_NO_MODEL
         if reason is not None:
             log.error("no usable model: %s (see `python -m service models list`)", reason)
             return EXIT_NO_MODEL
@@ -415,15 +449,21 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
             for chunk, chunk_results in in_order(executor, task, chunks, in_flight):
                 for obj in chunk_results:
                     # one write and flush per line: a kill loses at most the chunks in flight
-                    sink.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
+                    sink.write(encode_line(obj))
                     sink.flush()
                     tally.failed += "error" in obj
                 tally.lines += len(chunk)
                 tally.chars += sum(line.chars for line in chunk)
                 bar.update(len(chunk))
                 bar.set_postfix(failed=tally.failed, refresh=False)
+        except BrokenPipeError:
+            log.error("the output was closed after %d lines (broken pipe)", tally.lines)
+            if to_stdout:  # so that the interpreter's final flush of stdout does not fail again
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            executor.shutdown(wait=False, cancel_futures=True)
+            return EXIT_STOPPED
         except OSError as exc:
-            log.error("cannot write the output: %s; rerun with --resume to continue", exc)
+            log.error("I/O error after %d lines: %s; rerun with --resume to continue", tally.lines, exc)
             executor.shutdown(wait=False, cancel_futures=True)
             return EXIT_STOPPED
         except Exception:

@@ -46,9 +46,14 @@ class Settings:
     # Longest sentence (in SentencePiece tokens) fed to the model in one piece; longer ones are chunked.
     max_input_tokens: int = 200
     compute_type: str = "default"
+    # One intra-op thread per engine replica (FACTS.md: 1 thread per process beat 2 on these cores),
+    # and one replica per core in every worker (weights shared), so that even a lone request spreads
+    # its sentences over all cores; under load the workers' replicas share the cores.
     intra_threads: int = 1
-    inter_threads: int = 1
+    inter_threads: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
     cache_size: int = 10_000
+    # Whole analyses of recent documents, bounded by the characters they hold (source + English); 0 disables.
+    document_cache_chars: int = 5_000_000
     # Concurrent requests in one worker wait up to this long to share an engine call; 0 disables.
     batch_wait_ms: float = 5.0
     batch_max_sentences: int = 256
@@ -158,6 +163,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "intra_threads": _int,
     "inter_threads": _int,
     "cache_size": _int,
+    "document_cache_chars": _int,
     "batch_wait_ms": _float,
     "batch_max_sentences": _int,
     "max_batch": _int,
@@ -203,7 +209,8 @@ def _check(settings: Settings) -> None:
     for name in positive:
         if getattr(settings, name) < 1:
             raise ConfigError(f"{env_name(name)} must be at least 1, got {getattr(settings, name)}")
-    for name in ["cache_size", "batch_wait_ms", "intra_threads", "decoding_length_extra", "graceful_timeout",
+    for name in ["cache_size", "document_cache_chars", "batch_wait_ms", "intra_threads", "decoding_length_extra",
+                 "graceful_timeout",
                  "max_requests", "max_requests_jitter", "proxy_hops"]:
         if getattr(settings, name) < 0:
             raise ConfigError(f"{env_name(name)} must be 0 or more, got {getattr(settings, name)}")

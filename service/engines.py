@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from service.config import Settings
 from service.core.batching import BatchingTranslator
 from service.core.detect import LanguageDetector
+from service.core.lru import BoundedLru
 from service.core.models import EngineFactory, ModelRegistry
 from service.core.packages import InstalledPackage
 from service.core.pipeline import Pipeline
@@ -64,7 +65,7 @@ def build_engines(settings: Settings, factory: EngineFactory | None = None) -> E
                                 min_confidence=settings.detect_min_confidence)
     models = ModelRegistry(settings.packages_dir, settings.target_language,
                            factory or argos_engine_factory(settings), settings.required_languages)
-    pipeline = Pipeline(detector, models, Tagger(taxonomy))
+    pipeline = Pipeline(detector, models, Tagger(taxonomy), documents=BoundedLru(settings.document_cache_chars))
     if settings.model_loading == "eager":
         detector.load()
         models.load_all()

@@ -21,7 +21,7 @@ class ObservedPipeline(Pipeline):
     """A Pipeline that reports to the metrics and the request log; results are unchanged."""
 
     def __init__(self, inner: Pipeline, metrics: Metrics, *, log_text: bool = False) -> None:
-        super().__init__(inner.detector, inner.models, inner.tagger)
+        super().__init__(inner.detector, inner.models, inner.tagger, documents=inner.documents)
         self.metrics = metrics
         self.log_text = log_text
 

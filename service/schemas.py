@@ -29,6 +29,10 @@ class TextRequest(Schema):
             raise ValidationError("must not be empty or blank")
         if len(value) > self.max_chars:
             raise ValidationError(f"has {len(value)} characters; the limit is {self.max_chars}")
+        try:  # JSON can escape a lone surrogate ("\ud800"); no engine can take it
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValidationError(f"is not valid Unicode: a lone surrogate at character {exc.start}") from None
 
 
 class DetectRequest(TextRequest):

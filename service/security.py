@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import ipaddress
 import logging
+import math
 import time
 
 from flask import Flask, Response, g, request
@@ -71,7 +72,7 @@ def _retry_after(limiter: Limiter, exc: RateLimitExceeded) -> int:
     """Whole seconds until the breached window resets (at least 1)."""
     current = limiter.current_limit
     if current is not None:
-        return max(1, int(current.reset_at - time.time() + 0.999))
+        return max(1, math.ceil(current.reset_at - time.time()))
     return max(1, int(exc.limit.limit.get_expiry()))
 
 
@@ -115,6 +116,8 @@ def init_app(app: Flask, settings: Settings) -> None:
             application_limits=[settings.rate_limit],
             application_limits_exempt_when=lambda: request.path in open_paths,
             storage_uri=settings.rate_limit_storage_uri,
+            # a shared storage (Redis) that is down must not fail every request: count in memory meanwhile
+            in_memory_fallback_enabled=True,
             headers_enabled=False,
             key_prefix="ponte",
         )

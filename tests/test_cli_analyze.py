@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +27,14 @@ from service.cli_analyze import (
     Line,
     Resumed,
     UsageError,
+    analyze_chunk,
     parse_line,
     read_lines,
     resume_state,
     skip_done,
 )
-from tests.conftest import SEED_ARTICLE, make_settings
+from service.engines import build_engines
+from tests.conftest import SEED_ARTICLE, FakeTranslator, make_settings
 from tests.contract import schema_errors
 from tests.server import ROOT
 
@@ -61,6 +64,7 @@ MALFORMED: list[tuple[str, str]] = [
     ('{"id": "extra", "text": "O arquivo foi salvo no disco.", "colour": "red"}', "validation-error"),
     ("", "malformed-json"),
     ('{"id": "lang", "text": "O arquivo foi salvo no disco.", "source_language": "Portuguese"}', "validation-error"),
+    ('{"id": "surrogate", "text": "O arquivo foi salvo no disco \\ud800 ontem."}', "validation-error"),
 ]
 
 
@@ -392,6 +396,30 @@ def test_resume_state_counts_ids_and_cuts_a_partial_line(tmp_path: Path) -> None
     out.write_bytes(b"not json\n")
     with pytest.raises(UsageError):
         resume_state(out)
+
+
+class BreakingTranslator(FakeTranslator):
+    """Fails the whole call when a sentence says BOOM (a document that breaks the engine)."""
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        if any("BOOM" in s for s in sentences):
+            raise RuntimeError("engine fault")
+        return super().translate(sentences)
+
+
+def test_a_document_that_breaks_the_engine_gets_its_own_error(packages_dir: Path) -> None:
+    engines = build_engines(make_settings(packages_dir), lambda package: BreakingTranslator(package))
+    lines = [Line(1, {"id": "a", "text": "O arquivo foi salvo no disco."}, None, "a", 0),
+             Line(2, {"id": "b", "text": "O arquivo BOOM foi salvo no disco.", "source_language": "pt"}, None, "b", 0),
+             Line(3, {"id": "c", "text": "A operação terminou com sucesso."}, None, "c", 0)]
+    out = analyze_chunk(lines, engines.pipeline, 1000)
+    assert [o["id"] for o in out] == ["a", "b", "c"]
+    assert out[1] == {"id": "b", "line": 2, "error": out[1]["error"]}
+    assert out[1]["error"]["type"] == "urn:ponte:problem:internal-error"
+    assert out[0]["translation"]["translated"] and out[2]["translation"]["translated"]
+    both_broken = [Line(1, {"text": "BOOM um."}, None, None, 0), Line(2, {"text": "BOOM dois."}, None, None, 0)]
+    with pytest.raises(RuntimeError):  # every document fails alone: the fault is not theirs, the run stops
+        analyze_chunk(both_broken, engines.pipeline, 1000)
 
 
 def test_skip_done_counts_duplicates_and_matches_id_less_lines_in_order() -> None:

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from flask import Flask
 
 from service import create_app
 from service.config import ConfigError, load_settings
+from service.errors import problem
 from service.security import ApiKeys, is_loopback
 from tests.api.test_errors import assert_problem
 from tests.conftest import FakeFactory, make_settings
 from tests.contract import ContractClient
+from tests.server import Server
 
 KEY = "k3y-for-tests-0123456789abcdef"
 OTHER_KEY = "another-key-for-tests-987654321"
@@ -169,6 +173,12 @@ def test_rate_limit_is_per_client_address_without_keys(packages_dir: Path) -> No
     assert client.get("/v1/topics", environ_base={"REMOTE_ADDR": "127.0.0.3"}).status_code == 200
 
 
+def test_unreachable_shared_storage_falls_back_to_memory(packages_dir: Path) -> None:
+    # nothing listens on loopback port 1: the limiter must keep counting in memory, not fail every request
+    client = client_for(packages_dir, rate_limit="2/minute", rate_limit_storage_uri="redis://127.0.0.1:1/0")
+    assert [client.get("/v1/topics").status_code for _ in range(3)] == [200, 200, 429]
+
+
 def test_forwarded_address_is_trusted_only_with_proxy_hops(packages_dir: Path) -> None:
     behind = client_for(packages_dir, rate_limit="1/minute", proxy_hops=1)
     assert behind.get("/v1/topics", headers={"X-Forwarded-For": "192.0.2.1"}).status_code == 200
@@ -209,6 +219,18 @@ def test_429_is_a_problem(packages_dir: Path) -> None:
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.parametrize(("text", "shown"), [
+    ("could not parse ModelProto from /tmp/x1/pkgs/pt_en/sentencepiece.model", "from .../sentencepiece.model"),
+    ("Unable to open file 'model.bin' in model '/opt/models/pt_en/model'", "in model '.../model'"),
+    ("see https://example.org/a/b", "see https://example.org/a/b"),
+    ("the pt->en model is failed", "the pt->en model is failed"),
+])
+def test_server_errors_carry_no_file_path(text: str, shown: str) -> None:
+    body = problem(503, "model-unavailable", "Model unavailable", text, models=[{"detail": text}])
+    assert shown in body["detail"] and shown in body["models"][0]["detail"]
+    assert problem(404, "not-found", "Not found", "There is no /v1/a/b here")["detail"].endswith("/v1/a/b here")
+
+
 def test_every_success_has_nosniff(client: ContractClient) -> None:
     for path in ("/healthz", "/readyz", "/metrics", "/openapi.yaml", "/v1/topics", "/v1/languages"):
         assert client.get(path).headers["X-Content-Type-Options"] == "nosniff", path
@@ -228,3 +250,30 @@ def test_debug_is_never_on(packages_dir: Path, monkeypatch: pytest.MonkeyPatch, 
     assert_problem(response, 500, "internal-error")
     assert __file__ not in response.get_data(as_text=True)
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+# --- through a real gunicorn server ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def keyed_server(packages_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    server = Server(packages_dir, tmp_path_factory.mktemp("keyed-server") / "server.log", PONTE_WORKERS="1",
+                    PONTE_API_KEYS=KEY)
+    server.start(ready_within=60)
+    yield server
+    server.stop()
+
+
+@pytest.mark.slow
+def test_keys_and_bounds_over_http(keyed_server: Server) -> None:
+    url = keyed_server.url
+    refused = requests.post(url + "/v1/detect", json={"text": TEXT}, timeout=30)
+    assert refused.status_code == 401 and refused.headers["WWW-Authenticate"].startswith("Bearer")
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    assert requests.post(url + "/v1/detect", json={"text": TEXT}, headers=bearer(KEY), timeout=30).status_code == 200
+    assert requests.get(url + "/healthz", timeout=30).status_code == 200
+    # gunicorn's own bounds, documented in openapi.yaml
+    assert requests.get(url + "/healthz?" + "a" * 5000, timeout=30).status_code == 414
+    assert requests.get(url + "/healthz", headers={"X-Big": "a" * 9000}, timeout=30).status_code == 431
+    many = {f"X-H{i}": "1" for i in range(110)}
+    assert requests.get(url + "/healthz", headers=many, timeout=30).status_code == 431
+    assert "API keys are off" not in keyed_server.log()

@@ -114,7 +114,7 @@ def read_catalogs(max_chars: int) -> list[tuple[str, str, str]]:
             try:
                 with open(path, "rb") as fh:
                     cat = gettext.GNUTranslations(fh)._catalog
-            except Exception as exc:  # noqa: BLE001 - a broken catalog is skipped
+            except Exception as exc:
                 log.warning("skip %s: %s", path, exc)
                 continue
             domain = Path(path).stem
@@ -314,10 +314,10 @@ def collate(examples, ids):
     s_t = torch.full((len(ids), S), PAD_ID, dtype=torch.long)
     ti = torch.full((len(ids), T), PAD_ID, dtype=torch.long)
     to = torch.full((len(ids), T), PAD_ID, dtype=torch.long)
-    for k, (s, t) in enumerate(zip(src, tgt)):
+    for k, (s, t) in enumerate(zip(src, tgt, strict=False)):
         s_t[k, : len(s)] = torch.tensor(s)
-        ti[k, : len(t) + 1] = torch.tensor([BOS_ID] + t)
-        to[k, : len(t) + 1] = torch.tensor(t + [EOS_ID])
+        ti[k, : len(t) + 1] = torch.tensor([BOS_ID, *t])
+        to[k, : len(t) + 1] = torch.tensor([*t, EOS_ID])
     return s_t, ti, to
 
 
@@ -502,11 +502,11 @@ def verify_against_torch(model, sp, ct2_dir: Path, sources: list[str], tol: floa
                 same_greedy += 1
             # per-token log-probs on the torch greedy output (teacher forcing)
             tgt = out[1:-1] if out[-1] == EOS_ID else out[1:]
-            tin = torch.tensor([[BOS_ID] + tgt])
+            tin = torch.tensor([[BOS_ID, *tgt]])
             lp = torch.log_softmax(model.decode(tin, memory, mask)[0], -1)
-            torch_lp = [float(lp[k, t]) for k, t in enumerate(tgt + [EOS_ID])]
+            torch_lp = [float(lp[k, t]) for k, t in enumerate([*tgt, EOS_ID])]
             sc = tr.score_batch([pieces], [[sp.id_to_piece(t) for t in tgt]])[0]
-            diff = max(abs(a - b) for a, b in zip(torch_lp, sc.log_probs))
+            diff = max(abs(a - b) for a, b in zip(torch_lp, sc.log_probs, strict=False))
             max_diff = max(max_diff, diff)
     log.info("CTranslate2 vs torch on %d inputs: max |log-prob diff| %.2e, "
              "identical greedy output %d/%d", len(sources), max_diff, same_greedy, len(sources))
@@ -525,7 +525,7 @@ def corpus_bleu(hyps: list[str], refs: list[str]) -> float:
     match = [0] * 4
     total = [0] * 4
     hyp_len = ref_len = 0
-    for h, r in zip(hyps, refs):
+    for h, r in zip(hyps, refs, strict=False):
         ht, rt = TOK_RE.findall(h), TOK_RE.findall(r)
         hyp_len += len(ht)
         ref_len += len(rt)
@@ -536,7 +536,7 @@ def corpus_bleu(hyps: list[str], refs: list[str]) -> float:
             total[n - 1] += max(len(ht) - n + 1, 0)
     if min(match) == 0:
         return 0.0
-    log_p = sum(math.log(m / t) for m, t in zip(match, total)) / 4
+    log_p = sum(math.log(m / t) for m, t in zip(match, total, strict=False)) / 4
     bp = 1.0 if hyp_len > ref_len else math.exp(1 - ref_len / max(hyp_len, 1))
     return 100 * bp * math.exp(log_p)
 
@@ -610,7 +610,7 @@ print(json.dumps([[x.from_code, x.to_code, x.package_version, str(x.package_path
             if "No module named 'argostranslate'" in exc.stderr:
                 log.warning("argostranslate not installed: install check skipped")
                 return None
-            raise SystemExit("argostranslate install check failed:\n" + exc.stderr)
+            raise SystemExit("argostranslate install check failed:\n" + exc.stderr) from None
         installed = json.loads(out.stdout.strip().splitlines()[-1])
         log.info("argostranslate installed packages: %s", installed)
         if not any(f == "pt" and t == "en" for f, t, *_ in installed):
@@ -645,7 +645,7 @@ def write_package(pkg_dir: Path, ct2_dir: Path, sp_model: Path, readme: str, out
     with zipfile.ZipFile(tmp_out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         root = pkg_dir.parent
         entries = sorted(p for p in pkg_dir.rglob("*"))
-        for p in [pkg_dir] + entries:
+        for p in [pkg_dir, *entries]:
             arc = p.relative_to(root).as_posix() + ("/" if p.is_dir() else "")
             zi = zipfile.ZipInfo(arc, date_time=(2024, 1, 1, 0, 0, 0))
             zi.external_attr = ((0o40755 if p.is_dir() else 0o100644) << 16)
@@ -789,7 +789,7 @@ def main(argv=None):
     # 7. evaluate the shipped (quantized) model
     res = evaluate(ct2_dir, sp_model, test, args.quantization)
     res32 = evaluate(f32, sp_model, test, "float32", beams=(1,))
-    agree = sum(a == b for a, b in zip(res[1]["hyps"], res32[1]["hyps"]))
+    agree = sum(a == b for a, b in zip(res[1]["hyps"], res32[1]["hyps"], strict=False))
     log.info("int8 vs float32 greedy: identical output on %d/%d test inputs", agree, len(test))
     examples = []
     for i in range(0, len(test), max(1, len(test) // 12))[:12]:

@@ -59,7 +59,8 @@ def main() -> int:
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         return precision, recall, f1
 
-    print(f"{len(records)} passages from {args.file.relative_to(ROOT) if args.file.is_relative_to(ROOT) else args.file}")
+    shown = args.file.relative_to(ROOT) if args.file.is_relative_to(ROOT) else args.file
+    print(f"{len(records)} passages from {shown}")
     print(f"{'topic':24} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
     for topic in DEFAULT_TOPICS:
         p, r, f = prf(tp[topic], fp[topic], fn[topic])

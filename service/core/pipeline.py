@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from service.core.detect import UNDETERMINED, Detection, LanguageDetector
 from service.core.exceptions import CoreError, LanguageNotDetectedError
+from service.core.lru import BoundedLru
 from service.core.models import ModelRegistry
 from service.core.segment import Segmentation, join_translation, split_sentences
 from service.core.tagging import Tag, Tagger
@@ -80,11 +81,16 @@ def _ms(seconds: float) -> float:
 class Pipeline:
     """The service's whole job, free of HTTP: the web layer and the CLI both call this."""
 
-    def __init__(self, detector: LanguageDetector, models: ModelRegistry, tagger: Tagger) -> None:
+    def __init__(self, detector: LanguageDetector, models: ModelRegistry, tagger: Tagger, *,
+                 documents: BoundedLru[tuple[str, str, bool], Analysis] | None = None) -> None:
         self.detector = detector
         self.models = models
         self.tagger = tagger
         self.target = models.target
+        # Whole results of recent documents (bounded by characters held): a repeated document
+        # costs neither detection, nor the engine, nor tagging.
+        self.documents: BoundedLru[tuple[str, str, bool], Analysis] = (
+            documents if documents is not None else BoundedLru(0))
 
     def detect(self, text: str) -> Detection:
         """Detect the language of a text."""
@@ -127,6 +133,12 @@ class Pipeline:
         detect_ms: dict[int, float] = {}
         for i, doc in enumerate(documents):
             t0 = time.perf_counter()
+            if self.documents.capacity:
+                cached = self.documents.get((doc.text, doc.source_language, tag))
+                if cached is not None:
+                    results[i] = replace(cached, id=doc.id, timings_ms=Timings(0.0, 0.0, 0.0,
+                                                                               _ms(time.perf_counter() - t0)))
+                    continue
             try:
                 detections[i] = self._language(doc.text, doc.source_language)
             except CoreError as exc:
@@ -182,7 +194,10 @@ class Pipeline:
             tag_ms = _ms(time.perf_counter() - t0)
             d_ms, tr_ms = detect_ms[i], translate_ms.get(i, 0.0)
             total = _ms(time.perf_counter() - started) if len(documents) == 1 else round(d_ms + tr_ms + tag_ms, 2)
-            results[i] = Analysis(documents[i].id, detection, translation, tags,
-                                  Timings(d_ms, tr_ms, tag_ms, total))
+            analysis = Analysis(documents[i].id, detection, translation, tags, Timings(d_ms, tr_ms, tag_ms, total))
+            results[i] = analysis
+            if self.documents.capacity:
+                self.documents.put((documents[i].text, documents[i].source_language, tag), analysis,
+                                   cost=len(documents[i].text) + len(translation.text))
         assert all(r is not None for r in results)
         return [r for r in results if r is not None]

@@ -7,12 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from service.core.tagging import Tagger, default_taxonomy_path, load_taxonomy
 
 from service.core.detect import LanguageDetector
 from service.core.exceptions import LanguageNotDetectedError, ModelNotReadyError, UnsupportedLanguageError
+from service.core.lru import BoundedLru
 from service.core.models import ModelRegistry
 from service.core.pipeline import Analysis, Document, Pipeline
+from service.core.tagging import Tagger, default_taxonomy_path, load_taxonomy
 from tests.conftest import FakeFactory
 
 PT_1 = "O arquivo foi salvo no disco. A operação terminou com sucesso."
@@ -97,3 +98,33 @@ def test_paragraph_breaks_are_kept(packages_dir: Path, tagger: Tagger) -> None:
     translation = pipeline.translate(text, "pt")
     assert translation.text == ("[en] Primeiro parágrafo aqui.\n\n[en] Segundo parágrafo. [en] Com duas frases."
                                 "\n[en] Terceiro.")
+
+
+def test_repeated_document_comes_from_the_document_cache(packages_dir: Path, tagger: Tagger) -> None:
+    factory = FakeFactory()
+    registry = ModelRegistry(packages_dir, "en", factory, required=("pt",))
+    registry.load_all()
+    pipeline = Pipeline(LanguageDetector(), registry, tagger, documents=BoundedLru(10_000))
+    first = pipeline.analyze(Document(PT_1, "auto", "first"))
+    again = pipeline.analyze(Document(PT_1, "auto", "again"))
+    assert len(factory.engines["pt"].calls) == 2  # warm-up + the first analysis only
+    assert again.id == "again"
+    assert (again.language, again.translation, again.tags) == (first.language, first.translation, first.tags)
+    assert again.timings_ms.translate == 0.0
+    # a different forced language is a different document
+    pipeline.analyze(Document(PT_1, "pt", "forced"))
+    assert len(factory.engines["pt"].calls) == 3
+
+
+def test_document_cache_is_bounded_by_characters() -> None:
+    cache: BoundedLru[str, str] = BoundedLru(10)
+    cache.put("a", "x", cost=6)
+    cache.put("b", "y", cost=4)
+    cache.put("c", "z", cost=4)  # evicts a
+    assert cache.get("a") is None
+    assert cache.get("b") == "y" and cache.get("c") == "z"
+    cache.put("huge", "w", cost=11)  # never kept
+    assert cache.get("huge") is None
+    off: BoundedLru[str, str] = BoundedLru(0)
+    off.put("a", "x")
+    assert off.get("a") is None
