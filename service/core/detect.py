@@ -1,4 +1,5 @@
-"""Language detection with langdetect, seeded, honest about low confidence."""
+"""Language detection with langdetect (its profiles and algorithm, stored sparsely), seeded, honest
+about low confidence."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
+
+from service.core.langprofiles import SparseProfiles
 
 UNDETERMINED = "und"
 
@@ -48,17 +50,16 @@ class LanguageDetector:
         self._min_confidence = min_confidence
         self._max_text_length = max_text_length
         self._languages = frozenset(languages) if languages else None
-        self._factory = DetectorFactory()
-        self._factory.seed = seed
+        self._seed = seed
         self._lock = threading.Lock()
-        self._loaded = False
+        self._profiles: SparseProfiles | None = None
 
-    def load(self) -> None:
-        """Load the 55 language profiles (~0.5 s); done once, before the first request."""
+    def load(self) -> SparseProfiles:
+        """Load langdetect's 55 language profiles (~0.5 s); done once, before the first request."""
         with self._lock:
-            if not self._loaded:
-                self._factory.load_profile(PROFILES_DIRECTORY)
-                self._loaded = True
+            if self._profiles is None:
+                self._profiles = SparseProfiles(seed=self._seed)
+            return self._profiles
 
     def given(self, code: str) -> Detection:
         """The detection to report when the caller forces the language."""
@@ -66,8 +67,7 @@ class LanguageDetector:
 
     def detect(self, text: str) -> Detection:
         """Detect the language; `und` with confidence 0 when the text has nothing to go on."""
-        self.load()
-        detector = self._factory.create()
+        detector = self.load().create()
         detector.set_max_text_length(self._max_text_length)
         if self._languages:
             detector.set_prior_map({code: 1.0 for code in self._languages})

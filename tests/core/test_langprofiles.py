@@ -1,0 +1,62 @@
+"""The sparse profiles give langdetect's own answers: same languages, same probabilities."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
+
+from service.core.langprofiles import SparseProfiles
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="module")
+def reference() -> DetectorFactory:
+    factory = DetectorFactory()
+    factory.seed = 0
+    factory.load_profile(PROFILES_DIRECTORY)
+    return factory
+
+
+@pytest.fixture(scope="module")
+def sparse() -> SparseProfiles:
+    return SparseProfiles(seed=0)
+
+
+def samples() -> list[str]:
+    texts = [json.loads(line)["text"] for line in (DATA / "tagging_eval.jsonl").read_text().splitlines()[:40]]
+    return texts + [
+        "The European Commission presented its proposal on general-purpose AI models today.",
+        "El Gobierno de España aprobó ayer el anteproyecto de ley sobre inteligencia artificial.",
+        "Le gouvernement français a présenté sa stratégie pour l'intelligence artificielle.",
+        "Der Vertrag wurde gestern vom Parlament in Berlin unterzeichnet.",
+        "Bom dia", "chip", "Meta", "OK", "ação", "日本語のテキストです", "Это русский текст.",
+    ]
+
+
+@pytest.mark.parametrize("text", samples())
+def test_same_answers_as_langdetect(reference: DetectorFactory, sparse: SparseProfiles, text: str) -> None:
+    ours, theirs = sparse.create(), reference.create()
+    ours.append(text)
+    theirs.append(text)
+    got = [(lang.lang, lang.prob) for lang in ours.get_probabilities()]
+    want = [(lang.lang, lang.prob) for lang in theirs.get_probabilities()]
+    assert [code for code, _ in got] == [code for code, _ in want]
+    for (_, p), (_, q) in zip(got, want, strict=True):
+        assert p == pytest.approx(q, abs=1e-9)
+
+
+def test_same_profiles(reference: DetectorFactory, sparse: SparseProfiles) -> None:
+    assert sorted(sparse.langlist) == sorted(reference.langlist)
+    assert set(sparse.word_lang_prob_map) == set(reference.word_lang_prob_map)
+
+
+def test_nothing_to_detect_raises_like_langdetect(sparse: SparseProfiles) -> None:
+    detector = sparse.create()
+    detector.append("12345 !!!")
+    with pytest.raises(LangDetectException):
+        detector.get_probabilities()
