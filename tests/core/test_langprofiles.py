@@ -29,13 +29,14 @@ def sparse() -> SparseProfiles:
 
 def samples() -> list[str]:
     texts = [json.loads(line)["text"] for line in (DATA / "tagging_eval.jsonl").read_text().splitlines()[:40]]
-    return texts + [
+    others = [
         "The European Commission presented its proposal on general-purpose AI models today.",
         "El Gobierno de España aprobó ayer el anteproyecto de ley sobre inteligencia artificial.",
         "Le gouvernement français a présenté sa stratégie pour l'intelligence artificielle.",
         "Der Vertrag wurde gestern vom Parlament in Berlin unterzeichnet.",
         "Bom dia", "chip", "Meta", "OK", "ação", "日本語のテキストです", "Это русский текст.",
     ]
+    return [*texts, *others]
 
 
 @pytest.mark.parametrize("text", samples())
