@@ -38,6 +38,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     HOME=/home/ponte \
     OMP_NUM_THREADS=1 \
+    MALLOC_ARENA_MAX=2 \
     ARGOS_PACKAGES_DIR=/opt/argos/packages \
     ARGOS_DEVICE_TYPE=cpu \
     ARGOS_INTER_THREADS=1 \
