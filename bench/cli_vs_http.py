@@ -4,8 +4,8 @@
     .venv/bin/python bench/cli_vs_http.py --model X.argosmodel --copies 2
 
 Documents: the seed article, bench/workload_pt.jsonl and tests/data/tagging_eval.jsonl (all distinct
-Portuguese), `--copies` times with distinct ids. The sentence cache is off on both sides
-(PONTE_CACHE_SIZE=0), so repeated copies are translated again. HTTP: `python -m service serve` with 2
+Portuguese), `--copies` times with distinct ids. The sentence and document caches are off on both
+sides (PONTE_CACHE_SIZE=0, PONTE_DOCUMENT_CACHE_CHARS=0), so repeated copies are translated again. HTTP: `python -m service serve` with 2
 workers (tests/server.py), one POST /v1/analyze per document at concurrency 4. CLI: one process per
 run, timed from start to exit (model load included) and, separately, without the fixed start-up cost
 (the same command on an empty input). Best of `--repeats`. Loopback only; every wait is bounded.
@@ -50,7 +50,7 @@ def load_documents(copies: int) -> list[dict[str, Any]]:
 
 def start_server(packages: Path, work: Path, env: dict[str, str]) -> Server:
     """`serve` with 2 workers and the cache off; a few tries, as a loaded machine can miss the readiness wait."""
-    extra = {"PONTE_CACHE_SIZE": "0"}
+    extra = {"PONTE_CACHE_SIZE": "0", "PONTE_DOCUMENT_CACHE_CHARS": "0"}
     if "PONTE_BEAM_SIZE" in env:
         extra["PONTE_BEAM_SIZE"] = env["PONTE_BEAM_SIZE"]
     for attempt in range(3):
@@ -108,13 +108,14 @@ def main() -> int:
     empty = work / "empty.jsonl"
     empty.write_text("")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PONTE_", "ARGOS_"))}
-    env.update(PONTE_PACKAGES_DIR=str(packages), PONTE_CACHE_SIZE="0", OMP_NUM_THREADS="1")
+    env.update(PONTE_PACKAGES_DIR=str(packages), PONTE_CACHE_SIZE="0", PONTE_DOCUMENT_CACHE_CHARS="0",
+               OMP_NUM_THREADS="1")
     for name in ("PONTE_BEAM_SIZE",):
         if name in os.environ:
             env[name] = os.environ[name]
     beam = env.get("PONTE_BEAM_SIZE", "4")
     print(f"{len(docs)} documents ({len(docs) // args.copies} distinct x {args.copies}), {chars} characters; "
-          f"model {package.name}; beam {beam}; cache off; {cores} cores; "
+          f"model {package.name}; beam {beam}; caches off; {cores} cores; "
           f"{platform.machine()}, Python {platform.python_version()}; load average before: "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
 

@@ -75,6 +75,7 @@ def build_engines(settings: Settings, factory: EngineFactory | None = None) -> E
         detector.load()
     else:
         models.scan()
+        models.loading_off = True
     return Engines(settings, pipeline, models, taxonomy)
 
 

@@ -349,7 +349,7 @@ def test_kill_while_translating_and_resume(documents: tuple[Path, list[str], lis
     out = tmp_path / "out.jsonl"
     process = subprocess.Popen([sys.executable, "-m", "service", "analyze", "-i", str(path), "-o", str(out),
                                 "--chunk-size", "8", "--threads", "1"], cwd=ROOT,
-                               env=cli_env(packages_dir, PONTE_CACHE_SIZE="0"),
+                               env=cli_env(packages_dir, PONTE_CACHE_SIZE="0", PONTE_DOCUMENT_CACHE_CHARS="0"),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_lines(out, 40, process)

@@ -49,6 +49,7 @@ class ModelRegistry:
         self._scan_error: str | None = None
         self._packages: dict[str, InstalledPackage] = {}
         self.scanned = False
+        self.loading_off = False  # PONTE_MODEL_LOADING=off: models are listed, never loaded
 
     def scan(self) -> None:
         """Find the installed packages into the target language; unusable folders are reported as failed."""
@@ -129,6 +130,8 @@ class ModelRegistry:
             pairs = ", ".join(f"{c}->{self.target}" for c in missing)
             return f"no installed package for {pairs} in {self.packages_dir.name or self.packages_dir}"
         pending = [s for s in states if s.status != READY]
+        if pending and self.loading_off:
+            return "model loading is off (PONTE_MODEL_LOADING=off): detect and tag only"
         if pending:
             return "; ".join(f"{s.package}: {s.status}" + (f" ({s.detail})" if s.detail else "") for s in pending)
         return None

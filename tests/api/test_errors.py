@@ -153,3 +153,11 @@ def test_unexpected_error_is_500_without_internals(app: Flask, fake_factory: Fak
     assert "unexpected error" in caplog.text
     assert client.get("/healthz").status_code == 200
     assert body["detail"]
+
+
+def test_model_loading_off_says_so(packages_dir: Path) -> None:
+    client = ContractClient(create_app(make_settings(packages_dir, model_loading="off"),
+                                       engine_factory=FakeFactory()).test_client())
+    ready = assert_problem(client.get("/readyz"), 503, "not-ready")
+    assert "PONTE_MODEL_LOADING=off" in ready["detail"]
+    assert client.post("/v1/detect", json={"text": "O arquivo foi salvo no disco com sucesso."}).status_code == 200
