@@ -5,10 +5,11 @@
 
 Documents: the seed article, bench/workload_pt.jsonl and tests/data/tagging_eval.jsonl (all distinct
 Portuguese), `--copies` times with distinct ids. The sentence and document caches are off on both
-sides (PONTE_CACHE_SIZE=0, PONTE_DOCUMENT_CACHE_CHARS=0), so repeated copies are translated again. HTTP: `python -m service serve` with 2
-workers (tests/server.py), one POST /v1/analyze per document at concurrency 4. CLI: one process per
-run, timed from start to exit (model load included) and, separately, without the fixed start-up cost
-(the same command on an empty input). Best of `--repeats`. Loopback only; every wait is bounded.
+sides (PONTE_CACHE_SIZE=0, PONTE_DOCUMENT_CACHE_CHARS=0), so repeated copies are translated again.
+HTTP: `python -m service serve` with 2 workers (tests/server.py), one POST /v1/analyze per document
+at concurrency 4. CLI: one process per run, timed from start to exit (model load included) and,
+separately, without the fixed start-up cost (the same command on an empty input). Best of
+`--repeats`, the modes interleaved. Loopback only; every wait is bounded.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ Exit codes:
   0  every line was analyzed
   1  the run finished, and at least one line is an error line
   2  usage or configuration error (bad option, unreadable input, output that --resume cannot continue)
-  3  the model of a required language (PONTE_LANGUAGES) is not installed or failed to load
+  3  the model of a required language (PONTE_LANGUAGES) is not installed or could not be loaded
   4  the run stopped early (unexpected error, output not writable); rerun with --resume to continue
   130 interrupted (Ctrl-C); rerun with --resume to continue
 """
@@ -451,8 +451,8 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
                     # one write and flush per line: a kill loses at most the chunks in flight
                     sink.write(encode_line(obj))
                     sink.flush()
+                    tally.lines += 1
                     tally.failed += "error" in obj
-                tally.lines += len(chunk)
                 tally.chars += sum(line.chars for line in chunk)
                 bar.update(len(chunk))
                 bar.set_postfix(failed=tally.failed, refresh=False)

@@ -3,8 +3,9 @@
 argostranslate.translate is never imported: it pulls stanza/spacy/minisbd and downloads sentence
 splitters. ponte splits sentences itself (segment.py) and calls CTranslate2 the way Argos does
 (SentencePiece pieces in, pieces out), with three differences that matter in production:
-all sentences of a call go to ONE translate_batch, max_decoding_length is bounded by the input
-length, and pieces are decoded with SentencePiece (Argos' replace("_", " ") loses underscores).
+all sentences of a call go to the engine together (sub-batches of similar length posted at once),
+max_decoding_length is bounded by each sub-batch's input length, and pieces are decoded with
+SentencePiece (Argos' replace("_", " ") loses underscores).
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ class ArgosTranslator:
         return math.ceil(input_tokens * self.options.length_ratio) + self.options.length_extra
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
-        """Translate all sentences in one translate_batch call, longest first, restoring order."""
+        """Translate all sentences in one engine call, longest first, restoring order."""
         if not sentences:
             return []
         encoded = self._sp.encode(list(sentences), out_type=str)
@@ -104,20 +105,25 @@ class ArgosTranslator:
         if work:
             order = sorted(range(len(work)), key=lambda i: len(work[i][1]), reverse=True)
             batch = [work[i][1] for i in order]
-            max_length = self._bound(len(batch[0]))
-            results = self._translator.translate_batch(
-                batch,
-                target_prefix=[self._target_prefix] * len(batch) if self._target_prefix else None,
-                # With N replicas (inter_threads), split even one request into N sub-batches so that
-                # a lone request uses every core; CTranslate2 runs sub-batches on replicas in parallel.
-                max_batch_size=min(self.options.max_batch_size, math.ceil(len(batch) / self._replicas)),
-                batch_type="examples",
-                beam_size=self.options.beam_size,
-                length_penalty=self.options.length_penalty,
-                max_decoding_length=max_length,
-                replace_unknowns=True,
-                return_scores=False,
-            )
+            # Sub-batches of similar length (the batch is sorted), each bounded by its own longest
+            # sentence, posted together: CTranslate2 runs them on the replicas in parallel.
+            size = min(self.options.max_batch_size, math.ceil(len(batch) / self._replicas))
+            pending = [
+                self._translator.translate_batch(
+                    sub,
+                    target_prefix=[self._target_prefix] * len(sub) if self._target_prefix else None,
+                    max_batch_size=size,
+                    batch_type="examples",
+                    beam_size=self.options.beam_size,
+                    length_penalty=self.options.length_penalty,
+                    max_decoding_length=self._bound(len(sub[0])),
+                    replace_unknowns=True,
+                    return_scores=False,
+                    asynchronous=True,
+                )
+                for sub in (batch[start:start + size] for start in range(0, len(batch), size))
+            ]
+            results = [item.result() for sub_results in pending for item in sub_results]
             self.engine_calls += 1
             decoded: list[str] = [""] * len(batch)
             for position, result in zip(order, results, strict=True):
