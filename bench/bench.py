@@ -51,29 +51,22 @@ def load_workload() -> list[str]:
 # ---------------------------------------------------------------- engine limit
 
 
-def _engine_worker(model_dir: str, sp_path: str, texts: list[list[str]], intra: int, inter: int, batch: int,
+def _engine_worker(package_dir: str, texts: list[list[str]], intra: int, inter: int, batch: int,
                    repeats: int, queue: Any) -> None:
-    """Translate each group of sentences with one translate_batch call (as the service does per request)."""
-    import ctranslate2
-    import sentencepiece
+    """Translate each group of sentences with the service's engine class (one call per group, as the
+    service does per request), without HTTP, detection or tagging."""
+    from service.core.translate import ArgosTranslator
+    from service.engines import decoding_options
 
-    settings = load_settings(environ={})
-    sp = sentencepiece.SentencePieceProcessor(model_file=sp_path)
-    translator = ctranslate2.Translator(model_dir, device="cpu", intra_threads=intra, inter_threads=inter)
-    groups = [sorted(sp.encode(group, out_type=str), key=len, reverse=True) for group in texts]
-
-    def options(pieces: list[list[str]]) -> dict[str, Any]:
-        return {"beam_size": settings.beam_size, "length_penalty": 0.2, "replace_unknowns": True,
-                "max_decoding_length": math.ceil(len(pieces[0]) * settings.decoding_length_ratio)
-                + settings.decoding_length_extra, "batch_type": "examples",
-                "max_batch_size": min(batch, math.ceil(len(pieces) / inter))}
-
-    translator.translate_batch(groups[0][:4], **options(groups[0][:4]))  # warm-up
+    settings = load_settings(environ={}, max_batch_size=batch)
+    translator = ArgosTranslator(check_package_dir(Path(package_dir)), decoding_options(settings),
+                                 intra_threads=intra, inter_threads=inter)
+    translator.translate(texts[0][:4])  # warm-up
     best = float("inf")
     for _ in range(repeats):
         started = time.perf_counter()
-        for pieces in groups:
-            translator.translate_batch(pieces, **options(pieces))
+        for group in texts:
+            translator.translate(group)
         best = min(best, time.perf_counter() - started)
     queue.put(best)
 
@@ -82,12 +75,10 @@ def engine_time(package_dir: Path, texts: list[list[str]], *, processes: int, in
                 repeats: int = 3) -> float:
     """Wall time to translate the groups of sentences with `processes` processes sharing them (best of repeats):
     one group is one translate_batch call."""
-    package = check_package_dir(package_dir)
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     shares = [texts[i::processes] for i in range(processes)]
-    procs = [ctx.Process(target=_engine_worker, args=(str(package.model_dir), str(package.sentencepiece_model),
-                                                      share, intra, inter, batch, repeats, queue))
+    procs = [ctx.Process(target=_engine_worker, args=(str(package_dir), share, intra, inter, batch, repeats, queue))
              for share in shares]
     for p in procs:
         p.start()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 
 from service.config import Settings
-from service.core.batching import BatchingTranslator
+from service.core.batching import Arrivals, BatchingTranslator
 from service.core.detect import LanguageDetector
 from service.core.lru import BoundedLru
 from service.core.models import EngineFactory, ModelRegistry
@@ -41,7 +41,7 @@ def decoding_options(settings: Settings) -> DecodingOptions:
     )
 
 
-def argos_engine_factory(settings: Settings) -> EngineFactory:
+def argos_engine_factory(settings: Settings, arrivals: Arrivals | None = None) -> EngineFactory:
     """Build CTranslate2 engines for packages, with the sentence cache in front when enabled."""
     options = decoding_options(settings)
 
@@ -50,7 +50,8 @@ def argos_engine_factory(settings: Settings) -> EngineFactory:
             package, options, intra_threads=settings.intra_threads,
             inter_threads=settings.inter_threads, compute_type=settings.compute_type)
         if settings.batch_wait_ms > 0:
-            engine = BatchingTranslator(engine, settings.batch_wait_ms / 1000.0, settings.batch_max_sentences)
+            engine = BatchingTranslator(engine, settings.batch_wait_ms / 1000.0, settings.batch_max_sentences,
+                                        arrivals)
         if settings.cache_size > 0:
             engine = CachingTranslator(engine, settings.cache_size)
         return engine
@@ -63,9 +64,11 @@ def build_engines(settings: Settings, factory: EngineFactory | None = None) -> E
     taxonomy = load_taxonomy(settings.taxonomy or default_taxonomy_path())
     detector = LanguageDetector(min_letters=settings.detect_min_chars,
                                 min_confidence=settings.detect_min_confidence)
+    arrivals = Arrivals()
     models = ModelRegistry(settings.packages_dir, settings.target_language,
-                           factory or argos_engine_factory(settings), settings.required_languages)
-    pipeline = Pipeline(detector, models, Tagger(taxonomy), documents=BoundedLru(settings.document_cache_chars))
+                           factory or argos_engine_factory(settings, arrivals), settings.required_languages)
+    pipeline = Pipeline(detector, models, Tagger(taxonomy), documents=BoundedLru(settings.document_cache_chars),
+                        arrivals=arrivals)
     if settings.model_loading == "eager":
         detector.load()
         models.load_all()

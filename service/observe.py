@@ -21,7 +21,8 @@ class ObservedPipeline(Pipeline):
     """A Pipeline that reports to the metrics and the request log; results are unchanged."""
 
     def __init__(self, inner: Pipeline, metrics: Metrics, *, log_text: bool = False) -> None:
-        super().__init__(inner.detector, inner.models, inner.tagger, documents=inner.documents)
+        super().__init__(inner.detector, inner.models, inner.tagger, documents=inner.documents,
+                         arrivals=inner.arrivals)
         self.metrics = metrics
         self.log_text = log_text
 

@@ -1,20 +1,46 @@
 """Requests that arrive together in one worker share engine calls.
 
-The engine translates one batch at a time (one intra-op thread per worker), so while it is busy the
-sentences of newly arrived requests wait in a queue; when it frees up, one of the waiting callers
-(the leader) takes everything queued, waits at most `max_wait` for stragglers, and sends it all in one
-call. A lone request pays at most `max_wait` (a few milliseconds); under concurrency the engine is fed
-full batches. No background thread: a caller thread does the work, so nothing outlives a request.
+While the engine is busy, the sentences of newly arrived requests wait in a queue; when it frees up,
+one of the waiting callers (the leader) takes everything queued and sends it in one engine call.
+Before sending, the leader waits for stragglers, at most `max_wait`, and only while other requests
+of this worker are still on their way to the engine (being read, detected, split: `Arrivals`), so a
+lone request is never delayed. No background thread: a caller thread does the work, so nothing
+outlives a request.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from service.core.translate import SentenceTranslator
+
+
+class Arrivals:
+    """How many requests of this worker are on their way to the engine (before their translate call)."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def coming(self) -> Iterator[None]:
+        """Mark a request as heading for the engine for the duration of the block."""
+        with self._lock:
+            self._count += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._count -= 1
+
+    @property
+    def count(self) -> int:
+        """Requests currently on their way."""
+        return self._count
 
 
 @dataclass
@@ -28,8 +54,10 @@ class _Request:
 class BatchingTranslator:
     """Merge concurrent translate() calls into shared engine calls; max_wait 0 turns merging off."""
 
-    def __init__(self, inner: SentenceTranslator, max_wait: float = 0.005, max_sentences: int = 256) -> None:
+    def __init__(self, inner: SentenceTranslator, max_wait: float = 0.005, max_sentences: int = 256,
+                 arrivals: Arrivals | None = None) -> None:
         self.inner = inner
+        self._arrivals = arrivals
         self.name = inner.name
         self.version = inner.version
         self._max_wait = max_wait
@@ -54,7 +82,8 @@ class BatchingTranslator:
                 return self._outcome(request)
             self._busy = True  # this caller leads the next engine call
             deadline = time.monotonic() + self._max_wait
-            while sum(len(r.sentences) for r in self._pending) < self._max_sentences:
+            while (sum(len(r.sentences) for r in self._pending) < self._max_sentences
+                   and (self._arrivals is None or self._arrivals.count > 0)):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break

@@ -6,6 +6,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from service.core.batching import Arrivals
 from service.core.detect import UNDETERMINED, Detection, LanguageDetector
 from service.core.exceptions import CoreError, LanguageNotDetectedError
 from service.core.lru import BoundedLru
@@ -82,11 +83,13 @@ class Pipeline:
     """The service's whole job, free of HTTP: the web layer and the CLI both call this."""
 
     def __init__(self, detector: LanguageDetector, models: ModelRegistry, tagger: Tagger, *,
-                 documents: BoundedLru[tuple[str, str, bool], Analysis] | None = None) -> None:
+                 documents: BoundedLru[tuple[str, str, bool], Analysis] | None = None,
+                 arrivals: Arrivals | None = None) -> None:
         self.detector = detector
         self.models = models
         self.tagger = tagger
         self.target = models.target
+        self.arrivals = arrivals if arrivals is not None else Arrivals()
         # Whole results of recent documents (bounded by characters held): a repeated document
         # costs neither detection, nor the engine, nor tagging.
         self.documents: BoundedLru[tuple[str, str, bool], Analysis] = (
@@ -131,33 +134,36 @@ class Pipeline:
         results: list[Analysis | CoreError | None] = [None] * len(documents)
         detections: dict[int, Detection] = {}
         detect_ms: dict[int, float] = {}
-        for i, doc in enumerate(documents):
-            t0 = time.perf_counter()
-            if self.documents.capacity:
-                cached = self.documents.get((doc.text, doc.source_language, tag))
-                if cached is not None:
-                    results[i] = replace(cached, id=doc.id, timings_ms=Timings(0.0, 0.0, 0.0,
-                                                                               _ms(time.perf_counter() - t0)))
-                    continue
-            try:
-                detections[i] = self._language(doc.text, doc.source_language)
-            except CoreError as exc:
-                results[i] = exc
-            detect_ms[i] = _ms(time.perf_counter() - t0)
-
-        # group the documents to translate by language; English (the target) passes through
         segmentations: dict[int, Segmentation] = {}
         by_language: dict[str, list[int]] = {}
-        for i, detection in detections.items():
-            if detection.code == self.target:
-                continue
-            try:
-                self.models.engine(detection.code)
-            except CoreError as exc:
-                results[i] = exc
-                continue
-            segmentations[i] = split_sentences(documents[i].text, detection.code)
-            by_language.setdefault(detection.code, []).append(i)
+        # Until its sentences reach the engine, a request is "on its way": a batching engine waits
+        # for such requests (briefly) instead of starting a call without them.
+        with self.arrivals.coming():
+            for i, doc in enumerate(documents):
+                t0 = time.perf_counter()
+                if self.documents.capacity:
+                    cached = self.documents.get((doc.text, doc.source_language, tag))
+                    if cached is not None:
+                        results[i] = replace(cached, id=doc.id, timings_ms=Timings(0.0, 0.0, 0.0,
+                                                                                   _ms(time.perf_counter() - t0)))
+                        continue
+                try:
+                    detections[i] = self._language(doc.text, doc.source_language)
+                except CoreError as exc:
+                    results[i] = exc
+                detect_ms[i] = _ms(time.perf_counter() - t0)
+
+            # group the documents to translate by language; English (the target) passes through
+            for i, detection in detections.items():
+                if detection.code == self.target:
+                    continue
+                try:
+                    self.models.engine(detection.code)
+                except CoreError as exc:
+                    results[i] = exc
+                    continue
+                segmentations[i] = split_sentences(documents[i].text, detection.code)
+                by_language.setdefault(detection.code, []).append(i)
 
         translations: dict[int, Translation] = {}
         translate_ms: dict[int, float] = {}

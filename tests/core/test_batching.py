@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from service.core.batching import BatchingTranslator
+from service.core.batching import Arrivals, BatchingTranslator
 
 
 class SlowEngine:
@@ -93,3 +93,33 @@ def test_a_full_batch_does_not_wait(max_sentences: int) -> None:
     started = time.monotonic()
     batcher.translate(["a", "b", "c", "d"])
     assert time.monotonic() - started < 4.0  # did not sit out the 5 s window
+
+
+def test_lone_request_does_not_wait_when_nothing_else_is_coming() -> None:
+    engine = SlowEngine(delay=0)
+    batcher = BatchingTranslator(engine, max_wait=5.0, arrivals=Arrivals())
+    started = time.monotonic()
+    assert batcher.translate(["a"]) == ["A"]
+    assert time.monotonic() - started < 4.0  # did not sit out the 5 s window
+
+
+def test_leader_waits_for_a_request_that_is_on_its_way() -> None:
+    engine = SlowEngine(delay=0)
+    arrivals = Arrivals()
+    batcher = BatchingTranslator(engine, max_wait=5.0, arrivals=arrivals)
+    on_the_way = threading.Event()
+    results: dict[str, list[str]] = {}
+
+    def second() -> None:
+        with arrivals.coming():  # detection and splitting happen here
+            on_the_way.set()
+            time.sleep(0.1)
+        results["second"] = batcher.translate(["b"])
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    on_the_way.wait()
+    results["first"] = batcher.translate(["a"])
+    thread.join()
+    assert results == {"first": ["A"], "second": ["B"]}
+    assert engine.calls == [["a", "b"]]  # the first request waited for the second: one engine call
