@@ -82,9 +82,9 @@ class Settings:
     proxy_hops: int = 0
     # prometheus_client multiprocess folder (set by gunicorn.conf.py per server start); None = one process.
     metrics_dir: Path | None = None
-    # gunicorn
-    # 2 cores measured best as 2 workers x 1 intra thread (FACTS.md); threads let one worker
-    # overlap HTTP with the engine, which releases the GIL.
+    # gunicorn: one worker per core (each with one engine replica per core, see inter_threads);
+    # threads let a worker overlap HTTP and detection with the engine, which releases the GIL,
+    # and let concurrent requests meet in the batching queue.
     workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
     threads: int = 4
     max_requests: int = 0
