@@ -249,7 +249,11 @@ def main() -> int:
 
     if args.out != "-":
         header = ["# Benchmark results", "", f"Command: `make bench` ({time.strftime('%Y-%m-%d')})", ""]
-        Path(args.out).write_text("\n".join(header + lines) + "\n", encoding="utf-8")
+        out = Path(args.out)
+        # a hand-written "## Notes" section of an earlier RESULTS.md is kept
+        old = out.read_text(encoding="utf-8") if out.exists() else ""
+        notes = old[old.index("## Notes"):] if "## Notes" in old else ""
+        out.write_text("\n".join(header + lines) + "\n\n" + notes, encoding="utf-8")
         print(f"written to {args.out}")
     return 0
 
