@@ -133,6 +133,9 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"), help="markdown file, or - for none")
     parser.add_argument("--rounds", type=int, default=2, help="passes over the workload per service measurement")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="gunicorn workers of the service")
+    parser.add_argument("--env", action="append", default=[], metavar="PONTE_X=V",
+                        help="extra settings for the service under test (repeatable)")
     args = parser.parse_args()
 
     texts = load_workload()
@@ -182,7 +185,9 @@ def main() -> int:
 
     # 2. the service, cache off for throughput
     rows: list[tuple[str, float, float, float, float]] = []
-    server = Server(packages, work / "server.log", PONTE_CACHE_SIZE="0", PONTE_DOCUMENT_CACHE_CHARS="0")
+    extra = dict(item.split("=", 1) for item in args.env)
+    server = Server(packages, work / "server.log", PONTE_CACHE_SIZE="0", PONTE_DOCUMENT_CACHE_CHARS="0",
+                    PONTE_WORKERS=str(args.workers), **extra)
     server.start(ready_within=120)
     try:
         url = server.url + "/v1/analyze"
@@ -207,7 +212,7 @@ def main() -> int:
         server.stop()
 
     # 3. cache hits
-    cached = Server(packages, work / "server-cache.log")
+    cached = Server(packages, work / "server-cache.log", PONTE_WORKERS=str(args.workers), **extra)
     cached.start(ready_within=120)
     try:
         url = cached.url + "/v1/analyze"
