@@ -143,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging("INFO")
         log.error("configuration error: %s", exc)
         return EXIT_USAGE
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     try:
         code: int = args.func(settings, args)
     except PackageError as exc:

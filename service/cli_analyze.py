@@ -302,7 +302,7 @@ _process_engines: Engines | None = None
 
 def _init_process(settings: Settings) -> None:
     global _process_engines
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     _process_engines = build_engines(settings)
 
 
