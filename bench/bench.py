@@ -74,7 +74,7 @@ def _engine_worker(package_dir: str, texts: list[list[str]], intra: int, inter: 
 def engine_time(package_dir: Path, texts: list[list[str]], *, processes: int, intra: int, inter: int, batch: int,
                 repeats: int = 3) -> float:
     """Wall time to translate the groups of sentences with `processes` processes sharing them (best of repeats):
-    one group is one translate_batch call."""
+    one group is one engine call (as the service makes per request)."""
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     shares = [texts[i::processes] for i in range(processes)]
