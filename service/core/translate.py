@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from service.core.lru import BoundedLru
 from service.core.packages import InstalledPackage
 
 log = logging.getLogger(__name__)
@@ -145,35 +144,30 @@ class CachingTranslator:
         self.inner = inner
         self.name = inner.name
         self.version = inner.version
-        self._size = size
-        self._cache: OrderedDict[str, str] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
+        self._cache: BoundedLru[str, str] = BoundedLru(size)
+
+    @property
+    def hits(self) -> int:
+        """Distinct sentences of the calls so far that the cache answered."""
+        return self._cache.hits
+
+    @property
+    def misses(self) -> int:
+        """Distinct sentences of the calls so far that went to the engine."""
+        return self._cache.misses
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
         """Serve known sentences from the cache, translate the others once each (duplicates too)."""
         found: dict[str, str] = {}
-        with self._lock:
-            for sentence in sentences:
-                if sentence in found:
-                    continue
-                cached = self._cache.get(sentence)
-                if cached is not None:
-                    self._cache.move_to_end(sentence)
-                    found[sentence] = cached
-        missing = list(dict.fromkeys(s for s in sentences if s not in found))
-        with self._lock:
-            self.hits += len(found)
-            self.misses += len(missing)
+        missing: list[str] = []
+        for sentence in dict.fromkeys(sentences):
+            cached = self._cache.get(sentence)
+            if cached is None:
+                missing.append(sentence)
+            else:
+                found[sentence] = cached
         if missing:
-            translated = self.inner.translate(missing)
-            with self._lock:
-                for sentence, target in zip(missing, translated, strict=True):
-                    found[sentence] = target
-                    if self._size > 0:
-                        self._cache[sentence] = target
-                        self._cache.move_to_end(sentence)
-                        while len(self._cache) > self._size:
-                            self._cache.popitem(last=False)
+            for sentence, target in zip(missing, self.inner.translate(missing), strict=True):
+                found[sentence] = target
+                self._cache.put(sentence, target)
         return [found[s] for s in sentences]
