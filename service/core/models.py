@@ -63,19 +63,17 @@ class ModelRegistry:
                                 self._states[pkg.from_code].package)
                     continue
                 self._states[pkg.from_code] = ModelState(pkg.name, pkg.version, pkg.from_code, pkg.to_code, LOADING)
+                self._packages[pkg.from_code] = pkg
             for bad in broken:
                 log.error("unusable package folder %s: %s", bad.path, bad.reason)
                 self._states[f"?{bad.name}"] = ModelState(bad.name, "", "und", self.target, FAILED, bad.reason)
             self.scanned = True
-        self._packages = {p.from_code: p for p in good if p.to_code == self.target}
 
     def load_all(self) -> None:
         """Load and warm up every package; a failure marks that model failed and leaves the rest working."""
         if not self.scanned:
             self.scan()
         for code, package in sorted(self._packages.items()):
-            if self._states.get(code, None) is None or self._states[code].package != package.name:
-                continue
             started = time.perf_counter()
             try:
                 engine = self._factory(package)
