@@ -11,7 +11,6 @@ order, same arithmetic per language: the results match langdetect's (checked in 
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 from array import array
@@ -45,13 +44,6 @@ class SparseProfiles:
                     rows.append(row)
                     langs.append(index)
                     probs.append(1.0 * count / n_words[len(word) - 1])
-        # Re-create the keys in one go and drop the JSON-loaded ones: they sit scattered among the
-        # freed profile dicts and would keep all that memory resident.
-        blob = "\x00".join(self.word_lang_prob_map)
-        self.word_lang_prob_map = {}
-        gc.collect()
-        self.word_lang_prob_map = {word: row for row, word in enumerate(blob.split("\x00"))}
-        del blob
         order = np.argsort(np.frombuffer(rows, dtype=np.int32), kind="stable")
         sorted_rows = np.frombuffer(rows, dtype=np.int32)[order]
         self.indptr = np.searchsorted(sorted_rows, np.arange(len(self.word_lang_prob_map) + 1)).astype(np.int64)
