@@ -38,7 +38,7 @@ from service.logs import gunicorn_logconfig  # noqa: E402
 
 _settings = load_settings()
 
-wsgi_app = "service.wsgi:app"
+wsgi_app = "service.web.wsgi:app"
 bind = [f"{_settings.host}:{_settings.port}"]
 workers = _settings.workers
 worker_class = "gthread"

@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-from service import create_app
 from service.config import Settings, load_settings
 from service.core.packages import InstalledPackage, install_archive
+from service.web import create_app
 from tests.contract import ContractClient
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from service import create_app
 from service.config import ConfigError, Settings, load_settings
+from service.web import create_app
 
 
 def test_defaults() -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from langdetect.lang_detect_exception import LangDetectException
 
-from service.core.langprofiles import SparseProfiles
+from service.core.langprofiles import SparseProfiles, shared_profiles
 
 UNDETERMINED = "und"
 
@@ -58,7 +58,7 @@ class LanguageDetector:
         """Load langdetect's 55 language profiles (~0.5 s); done once, before the first request."""
         with self._lock:
             if self._profiles is None:
-                self._profiles = SparseProfiles(seed=self._seed)
+                self._profiles = shared_profiles(self._seed)
             return self._profiles
 
     def given(self, code: str) -> Detection:

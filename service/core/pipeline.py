@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from service.core.batching import Arrivals
 from service.core.detect import UNDETERMINED, Detection, LanguageDetector
@@ -79,15 +80,42 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000.0, 2)
 
 
+class PipelineObserver(Protocol):
+    """What the pipeline tells whoever watches it (metrics, request logs); it never changes a result.
+
+    The methods do nothing by default, so an observer implements only what it needs."""
+
+    def detected(self, text: str, detection: Detection) -> None:
+        """A text's language was detected on its own (POST /v1/detect)."""
+        return None
+
+    def tagging(self, text: str, language: str | None) -> None:
+        """A text is about to be tagged in its own language; language None when it is to be detected."""
+        return None
+
+    def analyzing(self, documents: Sequence[Document]) -> None:
+        """Documents are about to be analyzed (or translated): called even if the analysis then fails."""
+        return None
+
+    def analyzed(self, documents: Sequence[Document], results: Sequence[Analysis | CoreError]) -> None:
+        """Documents were analyzed: one result or problem per document, in order."""
+        return None
+
+
+class NoObserver(PipelineObserver):
+    """The default observer: watches nothing."""
+
+
 class Pipeline:
     """The service's whole job, free of HTTP: the web layer and the CLI both call this."""
 
     def __init__(self, detector: LanguageDetector, models: ModelRegistry, tagger: Tagger, *,
                  documents: BoundedLru[tuple[str, str, bool], Analysis] | None = None,
-                 arrivals: Arrivals | None = None) -> None:
+                 arrivals: Arrivals | None = None, observer: PipelineObserver | None = None) -> None:
         self.detector = detector
         self.models = models
         self.tagger = tagger
+        self.observer: PipelineObserver = observer if observer is not None else NoObserver()
         self.target = models.target
         self.arrivals = arrivals if arrivals is not None else Arrivals()
         # Whole results of recent documents (bounded by characters held): a repeated document
@@ -97,7 +125,9 @@ class Pipeline:
 
     def detect(self, text: str) -> Detection:
         """Detect the language of a text."""
-        return self.detector.detect(text)
+        detection = self.detector.detect(text)
+        self.observer.detected(text, detection)
+        return detection
 
     def _language(self, text: str, source_language: str) -> Detection:
         if source_language != AUTO:
@@ -117,6 +147,7 @@ class Pipeline:
 
     def tag(self, text: str, language: str = AUTO) -> tuple[Tag, ...]:
         """Tag a text in its own language (no translation)."""
+        self.observer.tagging(text, None if language == AUTO else language)
         code = self._language(text, language).code
         return self.tagger.tag(text, code, None)
 
@@ -130,6 +161,12 @@ class Pipeline:
     def analyze_many(self, documents: Sequence[Document], *, tag: bool = True) -> list[Analysis | CoreError]:
         """Analyze documents together: sentences of all documents in one language share one engine call,
         identical sentences are translated once; a document's problem is returned in its place."""
+        self.observer.analyzing(documents)
+        results = self._analyze_many(documents, tag=tag)
+        self.observer.analyzed(documents, results)
+        return results
+
+    def _analyze_many(self, documents: Sequence[Document], *, tag: bool) -> list[Analysis | CoreError]:
         started = time.perf_counter()
         results: list[Analysis | CoreError | None] = [None] * len(documents)
         detections: dict[int, Detection] = {}

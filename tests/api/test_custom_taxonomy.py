@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from service import create_app
 from service.core.tagging import TaxonomyError, default_taxonomy_path
+from service.web import create_app
 from tests.conftest import FakeFactory
 from tests.contract import ContractClient
 

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, Response, g, has_request_context, request
 
 from service.logs import FIELDS, request_id_var
-from service.metrics import UNMATCHED, Metrics
+from service.web.metrics import UNMATCHED, Metrics
 
 log = logging.getLogger("service.request")
 
@@ -51,6 +51,8 @@ def init_app(app: Flask, metrics: Metrics) -> None:
     def _start() -> None:
         g.ponte_started = time.perf_counter()
         g.ponte_token = request_id_var.set(request_id())
+        # the answer's line comes at the end; at DEBUG, a line says when the work starts (hanging requests)
+        log.debug("%s %s started", request.method, request.path[:256])
 
     @app.after_request
     def _finish(response: Response) -> Response:

@@ -9,16 +9,21 @@ Exit codes:
   1  the run finished, and at least one line is an error line
   2  usage or configuration error (bad option, unreadable input, output that --resume cannot continue)
   3  the model of a required language (PONTE_LANGUAGES) is not installed or could not be loaded
-  4  the run stopped early (unexpected error, output not writable); rerun with --resume to continue
-  130 interrupted (Ctrl-C); rerun with --resume to continue
+  4  the run stopped early (unexpected error, output failing while written); rerun with --resume to continue
+  130 interrupted (Ctrl-C, SIGINT); rerun with --resume to continue
+  143 terminated (SIGTERM, as Kubernetes stops a pod); rerun with --resume to continue
+The output file is opened (and the input checked) before the model loads: an unreadable input or an unwritable
+output is exit 2 at once. Worker processes of --workers N end with their parent, however it ends.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import logging
 import os
+import signal
 import sys
 import time
 from collections import Counter, deque
@@ -36,18 +41,41 @@ from service.config import Settings
 from service.core.exceptions import CoreError
 from service.core.pipeline import Pipeline
 from service.engines import Engines, build_engines
-from service.errors import MalformedJson, from_api_error, problem
 from service.logs import configure_logging
+from service.problems import MalformedJson, from_api_error, problem
 
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_MODEL, EXIT_STOPPED, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+EXIT_TERMINATED = 128 + signal.SIGTERM
 DEFAULT_CHUNK = 32
 STDIO = "-"
 
 
 class UsageError(Exception):
     """A problem with the command line or its files; exit code 2."""
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: stop as Ctrl-C stops (what is written stays written), with exit code 143."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this worker process when its parent ends (even by SIGKILL); elsewhere a no-op."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() != parent:  # the parent ended before the request took effect
+        os._exit(EXIT_STOPPED)
 
 
 @dataclass(frozen=True)
@@ -300,8 +328,10 @@ def model_problem(engines: Engines) -> str | None:
 _process_engines: Engines | None = None
 
 
-def _init_process(settings: Settings) -> None:
+def _init_process(settings: Settings, parent: int) -> None:
     global _process_engines
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
     configure_logging(settings.log_level, settings.log_format)
     _process_engines = build_engines(settings)
 
@@ -370,6 +400,7 @@ def _engines_settings(settings: Settings, threads: int) -> Settings:
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """The analyze subcommand; returns the exit code."""
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         return _run(settings, args)
     except UsageError as exc:
@@ -378,6 +409,22 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         log.error("interrupted; the output holds every line finished so far: rerun with --resume to continue")
         return EXIT_INTERRUPTED
+    except Terminated:
+        log.error("terminated (SIGTERM); the output holds every line finished so far: rerun with --resume "
+                  "to continue")
+        return EXIT_TERMINATED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _open_output(name: str, stack: ExitStack) -> IO[bytes]:
+    """The output, opened for appending (nothing is truncated before the model has loaded)."""
+    if name == STDIO:
+        return sys.stdout.buffer
+    try:
+        return stack.enter_context(Path(name).open("ab"))
+    except OSError as exc:
+        raise UsageError(f"cannot write --output {name}: {exc.strerror or exc}") from None
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
@@ -394,6 +441,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         source = _open_input(args.input, stack)
         resumed = resume_state(Path(args.output)) if args.resume else Resumed(Counter())
+        sink = _open_output(args.output, stack)
         engine_settings = _engines_settings(settings, threads)
 
         executor: Executor
@@ -408,7 +456,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
             else:
                 executor = stack.enter_context(ProcessPoolExecutor(
                     workers, mp_context=get_context("spawn"), initializer=_init_process,
-                    initargs=(engine_settings,)))
+                    initargs=(engine_settings, os.getpid())))
                 checks = [executor.submit(_process_check) for _ in range(workers)]
                 reason = next((r for r in (c.result() for c in checks) if r), None)
                 task = _process_analyze
@@ -423,10 +471,8 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
                  workers, threads, args.chunk_size,
                  f"; resuming: {resumed.lines} lines already in {args.output}" if args.resume else "")
 
-        if to_stdout:
-            sink = sys.stdout.buffer
-        else:
-            sink = stack.enter_context(Path(args.output).open("ab" if args.resume else "wb"))
+        if not to_stdout and not args.resume:
+            sink.truncate(0)  # a fresh run replaces the file, now that the model is there to fill it
 
         show = args.progress if args.progress is not None else sys.stderr.isatty()
         total = count_lines(Path(args.input)) if show and args.input != STDIO else None
@@ -471,6 +517,9 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
                           tally.lines)
             executor.shutdown(wait=False, cancel_futures=True)
             return EXIT_STOPPED
+        except BaseException:  # Ctrl-C or SIGTERM: stop at once, without waiting for the chunks in flight
+            executor.shutdown(wait=False, cancel_futures=True)
+            raise
 
     elapsed = time.perf_counter() - started
     log.info("analyze done: %d documents (%d failed), %d characters, %.1f s, %.1f documents/s; "

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from service import create_app
+from service.web import create_app
 from tests.api.test_errors import assert_problem
 from tests.conftest import make_settings
 from tests.contract import ContractClient

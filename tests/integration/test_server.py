@@ -101,16 +101,15 @@ def test_concurrent_requests_all_answered(server: Server) -> None:
 
 def test_graceful_shutdown_finishes_in_flight_requests(packages_dir: Path, seed_article: str,
                                                         tmp_path: Path) -> None:
-    server = Server(packages_dir, tmp_path / "server.log", PONTE_WORKERS="1", PONTE_CACHE_SIZE="0")
+    server = Server(packages_dir, tmp_path / "server.log", PONTE_WORKERS="1", PONTE_CACHE_SIZE="0",
+                    PONTE_DOCUMENT_CACHE_CHARS="0", PONTE_LOG_LEVEL="DEBUG")
     server.start()
     answers: list[int] = []
     text = "\n".join([seed_article] * 3)
     request = threading.Thread(target=lambda: answers.append(
         requests.post(server.url + "/v1/analyze", json={"text": text}, timeout=120).status_code))
     request.start()
-    import time
-
-    time.sleep(0.5)  # the request is in flight
+    server.wait_for_log("POST /v1/analyze started")  # the worker has the request
     code = server.stop(timeout=60)
     request.join()
     assert answers == [200]

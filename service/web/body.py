@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import request
 
-from service.errors import MalformedJson, UnsupportedMediaType
+from service.problems import MalformedJson, UnsupportedMediaType
 
 
 def json_body() -> Any:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.server import ROOT, free_port
+from tests.server import ROOT, refusing_socket
 
 PACKAGE = "translate-pt_en-ponte_test-1_0"
 
@@ -47,9 +47,10 @@ def test_ensure_installs_the_model_file(tmp_path: Path, fixture_model: Path) -> 
 
 
 def test_ensure_offline_without_a_file_fails_clearly(tmp_path: Path) -> None:
-    port = free_port()
-    result = run("models", "ensure", PONTE_PACKAGES_DIR=str(tmp_path / "pkgs"),
-                 PONTE_PACKAGE_INDEX_URL=f"http://127.0.0.1:{port}/index.json")
+    with refusing_socket() as sock:
+        port = sock.getsockname()[1]
+        result = run("models", "ensure", PONTE_PACKAGES_DIR=str(tmp_path / "pkgs"),
+                     PONTE_PACKAGE_INDEX_URL=f"http://127.0.0.1:{port}/index.json")
     assert result.returncode == 1
     assert "cannot reach the Argos package index" in result.stderr
     assert "PONTE_MODEL_FILE" in result.stderr
@@ -62,5 +63,6 @@ def test_bad_configuration_exits_2_naming_the_variable(tmp_path: Path) -> None:
 
 
 def test_probe_fails_when_nothing_listens() -> None:
-    result = run("probe", PONTE_PORT=str(free_port()), PONTE_HOST="127.0.0.1")
+    with refusing_socket() as sock:
+        result = run("probe", PONTE_PORT=str(sock.getsockname()[1]), PONTE_HOST="127.0.0.1")
     assert result.returncode == 1

@@ -7,9 +7,7 @@ from typing import Any
 from flask import Blueprint
 
 from service.batch import analyze_items
-from service.body import json_body
 from service.core.pipeline import Document
-from service.engines import engines
 from service.schemas import (
     AnalysisOut,
     AnalyzeRequest,
@@ -22,6 +20,8 @@ from service.schemas import (
     TranslateRequest,
     TranslationOut,
 )
+from service.web.body import json_body
+from service.web.resources import engines
 
 bp = Blueprint("analysis", __name__, url_prefix="/v1")
 

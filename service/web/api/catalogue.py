@@ -8,8 +8,8 @@ from flask import Blueprint
 
 from service.core.models import FAILED
 from service.core.tagging import taxonomy_as_dict
-from service.engines import engines
 from service.schemas import LanguagePairOut
+from service.web.resources import engines
 
 bp = Blueprint("catalogue", __name__, url_prefix="/v1")
 

@@ -7,14 +7,14 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from service.engines import engines
-from service.errors import NotReady
+from service.problems import NotReady
 from service.schemas import ModelStatusOut
+from service.web.resources import engines
 
 bp = Blueprint("health", __name__)
 
 # The contract lives at the top of the repository (and of the image), beside the package.
-OPENAPI_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
+OPENAPI_PATH = Path(__file__).resolve().parents[3] / "openapi.yaml"
 
 
 @bp.get("/healthz")

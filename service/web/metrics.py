@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app
+from flask import Flask, current_app
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from service.core.exceptions import CoreError
-from service.core.models import FAILED, LOADING, READY, ModelRegistry
+from service.core.models import FAILED, READY, ModelRegistry, ModelState
 from service.core.pipeline import Analysis
-from service.engines import engines
+from service.core.translate import CachingTranslator
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +30,6 @@ UNMATCHED = "<unmatched>"
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 # Seconds: from a health check to a long article at beam 4 on a small CPU.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
-MODEL_WATCH_INTERVAL = 0.5
-
-bp = Blueprint("metrics", __name__)
 
 
 class Metrics:
@@ -83,16 +78,16 @@ class Metrics:
                 self.sentences.labels(language).inc(len(result.translation.sentences))
 
     def sync_cache(self, models: ModelRegistry) -> None:
-        """Move the cache counters by what each engine's cache counted since the last sync."""
+        """Move the cache counters by what each loaded engine's sentence cache counted since the last sync."""
         with self._lock:
             for language in models.languages():
                 try:
                     engine = models.engine(language)
                 except CoreError:
                     continue
-                hits, misses = getattr(engine, "hits", None), getattr(engine, "misses", None)
-                if not isinstance(hits, int) or not isinstance(misses, int):
+                if not isinstance(engine, CachingTranslator):
                     continue  # no cache in front of this engine
+                hits, misses = engine.hits, engine.misses
                 seen_hits, seen_misses = self._cache_seen.get(language, (0, 0))
                 if hits > seen_hits:
                     self.cache_hits.labels(language).inc(hits - seen_hits)
@@ -100,26 +95,11 @@ class Metrics:
                     self.cache_misses.labels(language).inc(misses - seen_misses)
                 self._cache_seen[language] = (max(hits, seen_hits), max(misses, seen_misses))
 
-    def sync_models(self, models: ModelRegistry) -> bool:
-        """Set the model gauges from this worker's model states; True while some model is still loading."""
-        loading = False
-        for state in models.states():
-            labels = (state.package, state.source_language)
-            self.model_ready.labels(*labels).set(1 if state.status == READY else 0)
-            self.model_failed.labels(*labels).set(1 if state.status == FAILED else 0)
-            loading = loading or state.status == LOADING
-        return loading or not models.scanned
-
-    def watch_models(self, models: ModelRegistry) -> threading.Thread:
-        """Keep the model gauges current until no model is loading any more (a daemon thread)."""
-
-        def watch() -> None:
-            while self.sync_models(models):
-                time.sleep(MODEL_WATCH_INTERVAL)
-
-        thread = threading.Thread(target=watch, name="ponte-metrics-models", daemon=True)
-        thread.start()
-        return thread
+    def model_changed(self, state: ModelState) -> None:
+        """Set the model gauges of this worker from a model's new state (the registry calls this)."""
+        labels = (state.package, state.source_language)
+        self.model_ready.labels(*labels).set(1 if state.status == READY else 0)
+        self.model_failed.labels(*labels).set(1 if state.status == FAILED else 0)
 
     def exposition(self) -> bytes:
         """The text exposition: every worker's samples under gunicorn, this process's otherwise."""
@@ -131,22 +111,11 @@ class Metrics:
 
 
 def init_app(app: Flask, metrics: Metrics) -> None:
-    """Attach the metrics to the app and serve them at /metrics."""
+    """Attach the metrics to the app."""
     app.extensions[EXTENSION] = metrics
-    app.register_blueprint(bp)
 
 
 def current_metrics() -> Metrics:
     """The current app's metrics."""
     found: Metrics = current_app.extensions[EXTENSION]
     return found
-
-
-@bp.get("/metrics")
-def metrics_view() -> Response:
-    """Prometheus text exposition of every worker's metrics."""
-    metrics = current_metrics()
-    models = engines().models
-    metrics.sync_models(models)
-    metrics.sync_cache(models)
-    return Response(metrics.exposition(), content_type=CONTENT_TYPE_PLAIN_0_0_4)

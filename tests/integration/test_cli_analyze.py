@@ -18,8 +18,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from service import create_app
-from service.cli_analyze import (
+from service.cli.analyze import (
     EXIT_FAILED,
     EXIT_NO_MODEL,
     EXIT_OK,
@@ -34,6 +33,7 @@ from service.cli_analyze import (
     skip_done,
 )
 from service.engines import build_engines
+from service.web import create_app
 from tests.conftest import SEED_ARTICLE, FakeTranslator, make_settings
 from tests.contract import schema_errors
 from tests.server import ROOT

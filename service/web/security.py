@@ -19,7 +19,8 @@ from flask_limiter import Limiter, RateLimitExceeded
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service.config import Settings, api_key_digests
-from service.errors import TooManyRequests, Unauthorized, from_api_error, problem_response
+from service.problems import TooManyRequests, Unauthorized, from_api_error
+from service.web.errors import problem_response
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from service import create_app
+from service.web import create_app
 from tests.conftest import make_settings
 from tests.contract import ContractClient
 
