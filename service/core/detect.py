@@ -109,7 +109,7 @@ class FallbackRule:
 
     min_probability: float = 0.1
     top: int = 3
-    min_letters: int = 40
+    min_letters: int = 45
 
 
 def choose_language(detection: Detection, installed: Sequence[str], target: str, *, letters: int,
