@@ -130,9 +130,8 @@ def from_core_error(exc: CoreError) -> ApiError:
     if isinstance(exc, UnsupportedLanguageError):
         installed = ", ".join(exc.available) or "none"
         return UnsupportedLanguage(
-            f"language {exc.language!r} has no installed model into {exc.target!r} "
-            f"(installed source languages: {installed}); if the text is in one of those, pass source_language",
-            language=exc.language)
+            exc.detail or f"language {exc.language!r} has no installed model into {exc.target!r} "
+            f"(installed source languages: {installed})", language=exc.language)
     if isinstance(exc, LanguageNotDetectedError):
         return LanguageNotDetected(str(exc))
     if isinstance(exc, ModelNotReadyError):

@@ -8,14 +8,23 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from service.core.batching import Arrivals
-from service.core.detect import UNDETERMINED, Detection, LanguageDetector
-from service.core.exceptions import CoreError, LanguageNotDetectedError
+from service.core.detect import (
+    UNDETERMINED,
+    Detection,
+    FallbackRule,
+    LanguageDetector,
+    choose_language,
+    letter_count,
+    refusal_detail,
+)
+from service.core.exceptions import CoreError, LanguageNotDetectedError, UnsupportedLanguageError
 from service.core.lru import BoundedLru
 from service.core.models import ModelRegistry
 from service.core.segment import Segmentation, join_translation, split_sentences
 from service.core.tagging import Tag, Tagger
 
 AUTO = "auto"
+DEFAULT_FALLBACK = FallbackRule()
 
 
 @dataclass(frozen=True)
@@ -111,8 +120,12 @@ class Pipeline:
 
     def __init__(self, detector: LanguageDetector, models: ModelRegistry, tagger: Tagger, *,
                  documents: BoundedLru[tuple[str, str, bool], Analysis] | None = None,
-                 arrivals: Arrivals | None = None, observer: PipelineObserver | None = None) -> None:
+                 arrivals: Arrivals | None = None, observer: PipelineObserver | None = None,
+                 fallback: FallbackRule | None = DEFAULT_FALLBACK) -> None:
         self.detector = detector
+        # When detection is unsure (or the text too short to judge) and an installed language is plausible,
+        # translate with it (method "fallback"); None refuses whatever is not detected as installed.
+        self.fallback = fallback
         self.models = models
         self.tagger = tagger
         self.observer: PipelineObserver = observer if observer is not None else NoObserver()
@@ -129,13 +142,21 @@ class Pipeline:
         self.observer.detected(text, detection)
         return detection
 
-    def _language(self, text: str, source_language: str) -> Detection:
+    def _language(self, text: str, source_language: str, *, translating: bool = True) -> Detection:
         if source_language != AUTO:
             return self.detector.given(source_language)
         detection = self.detector.detect(text)
         if detection.code == UNDETERMINED:
             raise LanguageNotDetectedError(
                 "no language could be detected in this text; give source_language explicitly")
+        # the required languages count as installed: a missing model is a 503 to fix, not a language to refuse
+        installed = tuple(dict.fromkeys((*self.models.languages(), *self.models.required)))
+        if self.fallback is not None:
+            detection = choose_language(detection, installed, self.target, letters=letter_count(text),
+                                        rule=self.fallback)
+        if translating and detection.code != self.target and detection.code not in installed:
+            raise UnsupportedLanguageError(detection.code, self.target, installed,
+                                           detail=refusal_detail(detection, installed, self.target))
         return detection
 
     def translate(self, text: str, source_language: str = AUTO) -> Translation:
@@ -148,7 +169,7 @@ class Pipeline:
     def tag(self, text: str, language: str = AUTO) -> tuple[Tag, ...]:
         """Tag a text in its own language (no translation)."""
         self.observer.tagging(text, None if language == AUTO else language)
-        code = self._language(text, language).code
+        code = self._language(text, language, translating=False).code
         return self.tagger.tag(text, code, None)
 
     def analyze(self, document: Document) -> Analysis:
