@@ -35,3 +35,7 @@ class ModelNotReadyError(CoreError):
 
 class PackageError(CoreError):
     """An Argos package file or folder is not usable; the message says what is wrong."""
+
+
+class EmptyDocumentError(CoreError):
+    """The document has no visible text to translate."""

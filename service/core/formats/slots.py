@@ -1,0 +1,157 @@
+"""Where the translated words go: split each translated sentence over the text slots of its source.
+
+A slot is one run of visible text that markup delimits (an HTML text node, a Markdown text token).
+Markup never moves: only the text inside the slots changes, so the element tree is preserved whatever
+the engine writes. Placement works per sentence. Fixed slots (inline code, protected spans) keep their
+own text; where that text reappears verbatim in the translation it is taken out and anchors the cut.
+A free slot whose source text reappears verbatim (a name, a version, a number) anchors the same way.
+The words between anchors are shared among the free slots in proportion to their source length.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+SentenceSpan = tuple[int, int, int, int]
+
+# Shorter source texts ("a", "de") reappear by chance, so they never anchor a free slot.
+_MIN_ANCHOR = 4
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A run of visible text: its [start, end) span in visible_text; fixed slots keep their text."""
+
+    start: int
+    end: int
+    fixed: bool = False
+
+
+@dataclass(frozen=True)
+class Placed:
+    """The translated text of a slot, and whether a space should separate it from the next slot."""
+
+    text: str
+    space_after: bool
+
+
+def place(visible: str, slots: Sequence[Slot], translated: str, sentence_map: Sequence[SentenceSpan]) -> list[Placed]:
+    """Return the new text of every slot, in slot order; slots no sentence covers keep their text."""
+    pieces: list[list[str]] = [[] for _ in slots]
+    covered = [False] * len(slots)
+    space_after = [False] * len(slots)
+    starts = [slot.start for slot in slots]
+    for src_start, src_end, dst_start, dst_end in sentence_map:
+        first = max(bisect.bisect_right(starts, src_start) - 1, 0)
+        members = []
+        for i in range(first, len(slots)):
+            if slots[i].start >= src_end:
+                break
+            if slots[i].end > src_start:
+                members.append(i)
+        if not members:
+            continue
+        target = translated[dst_start:dst_end].strip()
+        cuts = _cut(visible, slots, members, src_start, src_end, target)
+        for index, (text, space) in zip(members, cuts, strict=True):
+            covered[index] = True
+            if text:
+                pieces[index].append(text)
+            space_after[index] = space
+        space_after[members[-1]] = True  # a sentence boundary is a space
+    placed = []
+    for index, slot in enumerate(slots):
+        if covered[index]:
+            placed.append(Placed(" ".join(pieces[index]), space_after[index]))
+        else:
+            placed.append(Placed(visible[slot.start:slot.end], True))
+    return placed
+
+
+def _cut(visible: str, slots: Sequence[Slot], members: list[int], src_start: int, src_end: int,
+         target: str) -> list[tuple[str, bool]]:
+    """Share one translated sentence among the slots it covers; returns (text, space after) per slot."""
+    count = len(members)
+    fixed = [slots[i].fixed for i in members]
+    if count == 1:
+        return [("" if fixed[0] else target, True)]
+    spans = [(max(slots[i].start, src_start), min(slots[i].end, src_end)) for i in members]
+    anchors: dict[int, tuple[int, int]] = {}
+    cursor = 0
+    for position, (start, end) in enumerate(spans):
+        text = visible[start:end]
+        if fixed[position] or len(text) >= _MIN_ANCHOR:
+            found = target.find(text, cursor)
+            if found >= 0:
+                anchors[position] = (found, found + len(text))
+                cursor = found + len(text)
+    pieces: list[list[str]] = [[] for _ in members]
+    ends: list[int | None] = [None] * count
+    orphans: list[str] = []
+    for position, (start, end) in anchors.items():
+        ends[position] = end
+        if not fixed[position]:
+            pieces[position].append(target[start:end])
+    order = sorted(anchors)
+    bounds = [(-1, 0), *((p, anchors[p][0]) for p in order)]
+    closing = [*(anchors[p][1] for p in order)]
+    for k, (position, gap_end) in enumerate([*((p, anchors[p][0]) for p in order), (count, len(target))]):
+        previous, gap_start = bounds[k][0], (closing[k - 1] if k else 0)
+        gap = target[gap_start:gap_end]
+        free = [p for p in range(previous + 1, position) if not fixed[p]]
+        if free:
+            words = _share(gap, gap_start, [spans[p] for p in free])
+            for p, (text, last) in zip(free, words, strict=True):
+                if text:
+                    pieces[p].append(text)
+                    ends[p] = last
+        elif gap.strip():
+            if previous >= 0 and not fixed[previous]:
+                pieces[previous].append(gap.strip())
+                ends[previous] = gap_end
+            elif position < count and not fixed[position]:
+                pieces[position].insert(0, gap.strip())
+            else:
+                orphans.append(gap.strip())
+    if orphans:  # text between protected spans with no free slot there: give it to the nearest free slot
+        free_members = [p for p in range(count) if not fixed[p]]
+        if free_members:
+            pieces[free_members[-1]].extend(orphans)
+    return [
+        (" ".join(parts), last is None or last >= len(target) or target[last].isspace() or target[last - 1].isspace())
+        for parts, last in zip(pieces, ends, strict=True)
+    ]
+
+
+def _share(text: str, offset: int, spans: list[tuple[int, int]]) -> list[tuple[str, int | None]]:
+    """Split text at word boundaries into len(spans) parts in proportion to the spans' lengths.
+
+    Returns each part and the target offset where it ends (None for an empty part).
+    """
+    words: list[tuple[int, int]] = []
+    position = 0
+    for word in text.split():
+        start = text.index(word, position)
+        position = start + len(word)
+        words.append((start, position))
+    weights = [max(end - start, 1) for start, end in spans]
+    total = sum(weights)
+    cuts = [0]
+    running = 0
+    for weight in weights[:-1]:
+        running += weight
+        cuts.append(max(cuts[-1], min(len(words), round(len(words) * running / total))))
+    cuts.append(len(words))
+    # A slot that had text keeps at least one word while its neighbours can spare one.
+    for k in range(1, len(cuts) - 1):
+        if cuts[k] == cuts[k - 1] and cuts[k] < len(words) and cuts[k + 1] - cuts[k] > 1:
+            cuts[k] += 1
+    parts: list[tuple[str, int | None]] = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        if a == b:
+            parts.append(("", None))
+        else:
+            parts.append((" ".join(text[s:e] for s, e in words[a:b]), offset + words[b - 1][1]))
+    return parts
