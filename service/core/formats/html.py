@@ -20,11 +20,9 @@ except ``&amp; &lt; &gt; &nbsp;`` (and ``&quot;`` in attributes), which stay esc
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from service.core.formats.slots import SentenceSpan, Slot, place
+from service.core.formats.slots import SentenceSpan, VisibleText
 
 BLOCKS = frozenset(
     "address article aside blockquote body caption center dd details dialog dir div dl dt fieldset figcaption"
@@ -38,83 +36,51 @@ SKIPPED = frozenset(
 )
 CODE = frozenset("code kbd var samp tt".split())
 ATTRIBUTES = ("alt", "title")
-_WS = " \t\n\r\f"
-# HTML collapses ASCII whitespace only: a no-break space is a character of the text.
-_TO_SPACE = str.maketrans("\t\n\r\f", "    ")
-
-
-def _words(text: str) -> str:
-    return " ".join(word for word in text.translate(_TO_SPACE).split(" ") if word)
-
-
 def _marked(node: LexborNode) -> bool:
     attrs = node.attributes
     return (attrs.get("translate") or "").strip().lower() == "no" or "notranslate" in (attrs.get("class") or "").split()
 
 
-@dataclass
-class _TextSlot:
-    node: LexborNode | None  # None: a fixed slot (a protected element keeps its own text)
-    block: int
-    lead: str
-    trail: str
-    gap_after: bool = False  # whitespace between this slot and the next comes from outside both
-
-
-class _Walk:
+class _Walk(VisibleText[LexborNode]):
     """One pass over the tree: the visible text, its slots, protected ranges and attribute extras."""
 
     def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.length = 0
-        self.block = 0
-        self.block_has_text = False
-        self.pending = ""
-        self.pending_between = False
-        self.slots: list[Slot] = []
-        self.info: list[_TextSlot] = []
-        self.protected: list[tuple[int, int]] = []
+        super().__init__()
         self.extras: list[tuple[LexborNode, str, str]] = []
 
     def run(self, first: LexborNode | None) -> None:
-        stack: list[tuple[LexborNode, bool]] = []
+        stack: list[LexborNode] = []
         node = first
         while node is not None or stack:
             if node is None:
-                element, _ = stack.pop()
+                element = stack.pop()
                 if element.tag in BLOCKS:
-                    self._break_block()
+                    self.end_block()
                 node = element.next
                 continue
             if node.is_text_node:
-                self._text(node, node.text_content or "", fixed=False)
+                self.add(node, node.text_content or "")
             elif node.is_element_node:
                 tag = node.tag or ""
                 block = tag in BLOCKS
                 if tag in SKIPPED or (block and _marked(node)):
                     if block or tag in ("pre", "textarea", "select", "xmp", "listing", "plaintext"):
-                        self._break_block()
+                        self.end_block()
                     node = node.next
                     continue
                 self._attributes(node)
                 if tag in CODE or _marked(node):
-                    self._text(node, node.text(deep=True), fixed=True)
+                    self.add(None, node.text(deep=True), protected=True)
                     node = node.next
                     continue
                 if block:
-                    self._break_block()
-                elif tag == "br" and self.block_has_text:
-                    self.pending, self.pending_between = "\n", True
-                stack.append((node, True))
+                    self.end_block()
+                elif tag == "br":
+                    self.line_break()
+                stack.append(node)
                 node = node.first_child
                 continue
             node = node.next
-
-    def _break_block(self) -> None:
-        if self.block_has_text:
-            self.block += 1
-            self.block_has_text = False
-        self.pending, self.pending_between = "", False
 
     def _attributes(self, node: LexborNode) -> None:
         attrs = node.attributes
@@ -122,33 +88,6 @@ class _Walk:
             value = attrs.get(name)
             if value and value.strip():
                 self.extras.append((node, name, value))
-
-    def _text(self, node: LexborNode, raw: str, fixed: bool) -> None:
-        stripped = raw.lstrip(_WS)
-        lead = raw[: len(raw) - len(stripped)]
-        body = stripped.rstrip(_WS)
-        trail = stripped[len(body):]
-        if not body:
-            if raw and self.block_has_text and not self.pending:
-                self.pending, self.pending_between = " ", True
-            return
-        if self.block_has_text:
-            separator = self.pending or (" " if lead else "")
-        else:
-            separator = "\n\n" if self.length else ""
-        if self.info and self.info[-1].block == self.block:
-            self.info[-1].gap_after = self.pending_between and bool(separator)
-        text = separator + _words(body)
-        start = self.length + len(separator)
-        self.parts.append(text)
-        self.length += len(text)
-        self.slots.append(Slot(start, self.length, fixed))
-        self.info.append(_TextSlot(None if fixed else node, self.block, lead, trail))
-        if fixed:
-            self.protected.append((start, self.length))
-        self.block_has_text = True
-        self.pending = " " if trail else ""
-        self.pending_between = False
 
 
 def _is_document(source: str) -> bool:
@@ -158,7 +97,7 @@ def _is_document(source: str) -> bool:
         at = lowered.find(marker)
         while at >= 0:
             after = lowered[at + len(marker): at + len(marker) + 1]
-            if after in ("", ">", "/") or after in _WS:
+            if after in ("", ">", "/", " ", "\t", "\n", "\r", "\f"):
                 return True
             at = lowered.find(marker, at + 1)
     return False
@@ -193,21 +132,9 @@ class HtmlLayout:
             self._walk.run(root)
         self._fresh = False
         walk = self._walk
-        placed = place(self.visible_text, walk.slots, translated_visible, sentence_map)
-        info = walk.info
-        for index, slot in enumerate(info):
-            if slot.node is None:
-                continue
-            new = placed[index]
-            first = index == 0 or info[index - 1].block != slot.block
-            last = index == len(info) - 1 or info[index + 1].block != slot.block
-            space_before = first or placed[index - 1].space_after
-            lead = slot.lead if space_before else ""
-            trail = slot.trail if (last or new.space_after) else ""
-            if (new.space_after and not last and not slot.trail and not slot.gap_after
-                    and not info[index + 1].lead):
-                trail = " "
-            slot.node.replace_with(lead + new.text + trail)
+        for node, text in walk.new_texts(translated_visible, sentence_map):
+            if node is not None:
+                node.replace_with(text)
         for (node, name, _), value in zip(walk.extras, extras, strict=True):
             node.attrs[name] = value
         return self._serialise()

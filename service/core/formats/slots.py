@@ -13,11 +13,15 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
+from typing import Generic, TypeVar
 
 SentenceSpan = tuple[int, int, int, int]
 
 # Shorter source texts ("a", "de") reappear by chance, so they never anchor a free slot.
 _MIN_ANCHOR = 4
+
+Ref = TypeVar("Ref")
 
 
 @dataclass(frozen=True)
@@ -149,9 +153,105 @@ def _share(text: str, offset: int, spans: list[tuple[int, int]]) -> list[tuple[s
         if cuts[k] == cuts[k - 1] and cuts[k] < len(words) and cuts[k + 1] - cuts[k] > 1:
             cuts[k] += 1
     parts: list[tuple[str, int | None]] = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in pairwise(cuts):
         if a == b:
             parts.append(("", None))
         else:
             parts.append((" ".join(text[s:e] for s, e in words[a:b]), offset + words[b - 1][1]))
     return parts
+
+
+_WS = " \t\n\r\f"
+# HTML and Markdown collapse ASCII whitespace only: a no-break space is a character of the text.
+_TO_SPACE = str.maketrans("\t\n\r\f", "    ")
+
+
+def _words(text: str) -> str:
+    return " ".join(word for word in text.translate(_TO_SPACE).split(" ") if word)
+
+
+@dataclass
+class _Run(Generic[Ref]):
+    ref: Ref | None  # what render rewrites (a text node, a source range); None: the slot keeps its text
+    block: int
+    lead: str
+    trail: str
+    gap_after: bool = False  # whitespace between this slot and the next comes from outside both
+
+
+class VisibleText(Generic[Ref]):
+    """Builds visible text from runs of raw text in document order, as a browser collapses whitespace.
+
+    Blocks are separated by a blank line, line breaks inside a block are kept as one line break.
+    ``new_texts`` gives each run its raw replacement text, with the whitespace around it preserved.
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.block = 0
+        self.block_has_text = False
+        self.pending = ""
+        self.pending_between = False
+        self.slots: list[Slot] = []
+        self.runs: list[_Run[Ref]] = []
+        self.protected: list[tuple[int, int]] = []
+
+    def end_block(self) -> None:
+        """End the current block: the next text starts a new paragraph."""
+        if self.block_has_text:
+            self.block += 1
+            self.block_has_text = False
+        self.pending, self.pending_between = "", False
+
+    def line_break(self) -> None:
+        """A line break inside the block (<br>, a Markdown hard break)."""
+        if self.block_has_text:
+            self.pending, self.pending_between = "\n", True
+
+    def add(self, ref: Ref | None, raw: str, *, fixed: bool = False, protected: bool = False) -> None:
+        """Add a run of raw text; ref None (or fixed) keeps its text, protected also marks the range."""
+        stripped = raw.lstrip(_WS)
+        lead = raw[: len(raw) - len(stripped)]
+        body = stripped.rstrip(_WS)
+        trail = stripped[len(body):]
+        if not body:
+            if raw and self.block_has_text and not self.pending:
+                self.pending, self.pending_between = " ", True
+            return
+        if self.block_has_text:
+            separator = self.pending or (" " if lead else "")
+        else:
+            separator = "\n\n" if self.length else ""
+        if self.runs and self.runs[-1].block == self.block:
+            self.runs[-1].gap_after = self.pending_between and bool(separator)
+        text = separator + _words(body)
+        start = self.length + len(separator)
+        self.parts.append(text)
+        self.length += len(text)
+        keeps = fixed or protected or ref is None
+        self.slots.append(Slot(start, self.length, keeps))
+        self.runs.append(_Run(None if keeps else ref, self.block, lead, trail))
+        if protected:
+            self.protected.append((start, self.length))
+        self.block_has_text = True
+        self.pending = " " if trail else ""
+        self.pending_between = False
+
+    def new_texts(self, translated: str, sentence_map: Sequence[SentenceSpan]) -> list[tuple[Ref | None, str]]:
+        """Each rewritable run's ref and its new raw text (translation plus the whitespace to keep)."""
+        placed = place("".join(self.parts), self.slots, translated, sentence_map)
+        runs = self.runs
+        out: list[tuple[Ref | None, str]] = []
+        for index, run in enumerate(runs):
+            if run.ref is None:
+                continue
+            new = placed[index]
+            first = index == 0 or runs[index - 1].block != run.block
+            last = index == len(runs) - 1 or runs[index + 1].block != run.block
+            lead = run.lead if (first or placed[index - 1].space_after) else ""
+            trail = run.trail if (last or new.space_after) else ""
+            if new.space_after and not last and not run.trail and not run.gap_after and not runs[index + 1].lead:
+                trail = " "
+            out.append((run.ref, lead + new.text + trail))
+        return out
