@@ -148,10 +148,11 @@ def _share(text: str, offset: int, spans: list[tuple[int, int]]) -> list[tuple[s
         running += weight
         cuts.append(max(cuts[-1], min(len(words), round(len(words) * running / total))))
     cuts.append(len(words))
-    # A slot that had text keeps at least one word while its neighbours can spare one.
-    for k in range(1, len(cuts) - 1):
-        if cuts[k] == cuts[k - 1] and cuts[k] < len(words) and cuts[k + 1] - cuts[k] > 1:
-            cuts[k] += 1
+    if len(words) >= len(spans):  # every slot that had text keeps at least one word
+        for k in range(1, len(spans)):
+            cuts[k] = max(cuts[k], cuts[k - 1] + 1)
+        for k in range(len(spans) - 1, 0, -1):
+            cuts[k] = min(cuts[k], cuts[k + 1] - 1)
     parts: list[tuple[str, int | None]] = []
     for a, b in pairwise(cuts):
         if a == b:
@@ -251,7 +252,8 @@ class VisibleText(Generic[Ref]):
             last = index == len(runs) - 1 or runs[index + 1].block != run.block
             lead = run.lead if (first or placed[index - 1].space_after) else ""
             trail = run.trail if (last or new.space_after) else ""
-            if new.space_after and not last and not run.trail and not run.gap_after and not runs[index + 1].lead:
+            if (new.space_after and not last and not run.trail and not run.gap_after and not runs[index + 1].lead
+                    and (placed[index + 1].text or runs[index + 1].ref is None)):
                 trail = " "
             out.append((run.ref, lead + new.text + trail))
         return out
