@@ -50,16 +50,19 @@ class _Walk(VisibleText[LexborNode]):
 
     def run(self, first: LexborNode | None) -> None:
         stack: list[LexborNode] = []
+        depth = 0  # open inline elements
         node = first
         while node is not None or stack:
             if node is None:
                 element = stack.pop()
                 if element.tag in BLOCKS:
                     self.end_block()
+                else:
+                    depth -= 1
                 node = element.next
                 continue
             if node.is_text_node:
-                self.add(node, node.text_content or "")
+                self.add(node, node.text_content or "", depth=depth)
             elif node.is_element_node:
                 tag = node.tag or ""
                 block = tag in BLOCKS
@@ -70,13 +73,15 @@ class _Walk(VisibleText[LexborNode]):
                     continue
                 self._attributes(node)
                 if tag in CODE or _marked(node):
-                    self.add(None, node.text(deep=True), protected=True)
+                    self.add(None, node.text(deep=True), protected=True, depth=depth + 1)
                     node = node.next
                     continue
                 if block:
                     self.end_block()
-                elif tag == "br":
-                    self.line_break()
+                else:
+                    depth += 1
+                    if tag == "br":
+                        self.line_break()
                 stack.append(node)
                 node = node.first_child
                 continue

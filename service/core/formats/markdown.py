@@ -139,25 +139,31 @@ class _Walk(VisibleText[tuple[int, int, bool]]):
             assert starts is not None
             return starts[line] + at - line_offsets[line], at == line_offsets[line]
 
+        children = token.children or []
+        labels = _reference_labels(children, content)
         autolink = False
-        for child in token.children or []:
+        depth = 0
+        for index, child in enumerate(children):
             kind = child.type
             at = (child.meta or {}).get("at")
             if kind == "text":
-                if autolink or starts is None or at is None or content[at:at + len(child.content)] != child.content:
-                    self.add(None, child.content, protected=autolink)
+                if (autolink or index in labels or starts is None or at is None
+                        or content[at:at + len(child.content)] != child.content):
+                    self.add(None, child.content, protected=autolink, depth=depth)
                 else:
                     begin, line_start = source(at)
-                    self.add((begin, begin + len(child.content), line_start), child.content)
+                    self.add((begin, begin + len(child.content), line_start), child.content, depth=depth)
             elif kind in ("code_inline", "text_special"):
-                self.add(None, child.content, protected=kind == "code_inline")
-            elif kind == "softbreak":
+                self.add(None, child.content, protected=kind == "code_inline", depth=depth)
+            elif child.nesting:
+                depth += child.nesting
+            if kind == "softbreak":
                 self.add(None, " ")
             elif kind == "hardbreak":
                 self.line_break()
             elif kind == "image":
                 self._image(child, starts is not None and at is not None, source if starts is not None else None)
-            elif kind == "link_open":
+            if kind == "link_open":
                 autolink = child.markup == "autolink"
             elif kind == "link_close":
                 autolink = False
@@ -167,8 +173,26 @@ class _Walk(VisibleText[tuple[int, int, bool]]):
         at = (child.meta or {}).get("at")
         if located and at is not None and label.strip():
             begin, _ = source(at + 2)  # after "!["
-            if self.body[begin:begin + len(label)] == label:
+            tail = self.body[begin + len(label) + 1:begin + len(label) + 3]
+            full = tail[:1] == "(" or (tail[:1] == "[" and tail != "[]")  # else the text is a reference label
+            if self.body[begin:begin + len(label)] == label and full:
                 self.images.append((begin, begin + len(label), label))
+
+
+def _reference_labels(children: list[Token], content: str) -> set[int]:
+    """Indices of the tokens inside [shortcut] and [collapsed][] reference links: their text is the label."""
+    inside: set[int] = set()
+    opened: int | None = None
+    for index, child in enumerate(children):
+        if child.type == "link_open":
+            opened = index
+        elif child.type == "link_close" and opened is not None:
+            at = (child.meta or {}).get("at")
+            after = content[at + 1:at + 3] if at is not None else ""
+            if not (after[:1] == "(" or (after[:1] == "[" and after != "[]")):
+                inside.update(range(opened + 1, index))
+            opened = None
+    return inside
 
 
 class MarkdownLayout:

@@ -177,6 +177,7 @@ class _Run(Generic[Ref]):
     block: int
     lead: str
     trail: str
+    depth: int  # how many inline elements enclose it: a space goes on the outer side of a boundary
     gap_after: bool = False  # whitespace between this slot and the next comes from outside both
 
 
@@ -210,7 +211,7 @@ class VisibleText(Generic[Ref]):
         if self.block_has_text:
             self.pending, self.pending_between = "\n", True
 
-    def add(self, ref: Ref | None, raw: str, *, fixed: bool = False, protected: bool = False) -> None:
+    def add(self, ref: Ref | None, raw: str, *, fixed: bool = False, protected: bool = False, depth: int = 0) -> None:
         """Add a run of raw text; ref None (or fixed) keeps its text, protected also marks the range."""
         stripped = raw.lstrip(_WS)
         lead = raw[: len(raw) - len(stripped)]
@@ -232,7 +233,7 @@ class VisibleText(Generic[Ref]):
         self.length += len(text)
         keeps = fixed or protected or ref is None
         self.slots.append(Slot(start, self.length, keeps))
-        self.runs.append(_Run(None if keeps else ref, self.block, lead, trail))
+        self.runs.append(_Run(None if keeps else ref, self.block, lead, trail, depth))
         if protected:
             self.protected.append((start, self.length))
         self.block_has_text = True
@@ -244,16 +245,22 @@ class VisibleText(Generic[Ref]):
         placed = place("".join(self.parts), self.slots, translated, sentence_map)
         runs = self.runs
         out: list[tuple[Ref | None, str]] = []
+        space_next = False
         for index, run in enumerate(runs):
-            if run.ref is None:
-                continue
             new = placed[index]
             first = index == 0 or runs[index - 1].block != run.block
             last = index == len(runs) - 1 or runs[index + 1].block != run.block
             lead = run.lead if (first or placed[index - 1].space_after) else ""
+            lead = lead or (" " if space_next else "")
             trail = run.trail if (last or new.space_after) else ""
+            space_next = False
             if (new.space_after and not last and not run.trail and not run.gap_after and not runs[index + 1].lead
                     and (placed[index + 1].text or runs[index + 1].ref is None)):
-                trail = " "
-            out.append((run.ref, lead + new.text + trail))
+                # The text has a space here that the source had not: put it outside the inline element.
+                if run.depth > runs[index + 1].depth and runs[index + 1].ref is not None:
+                    space_next = True
+                else:
+                    trail = " "
+            if run.ref is not None:
+                out.append((run.ref, lead + new.text + trail))
         return out
