@@ -11,7 +11,7 @@ The words between anchors are shared among the free slots in proportion to their
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Generic, TypeVar
@@ -91,6 +91,14 @@ def _cut(visible: str, slots: Sequence[Slot], members: list[int], src_start: int
             if found >= 0:
                 anchors[position] = (found, found + len(text))
                 cursor = found + len(text)
+    # A protected text the engine moved out of order is still taken out of the free text (blanked, so
+    # offsets hold): the element keeps it, and it must not appear twice.
+    for position, (start, end) in enumerate(spans):
+        if fixed[position] and position not in anchors:
+            text = visible[start:end]
+            found = _find_outside(target, text, anchors.values())
+            if found >= 0:
+                target = target[:found] + " " * len(text) + target[found + len(text):]
     pieces: list[list[str]] = [[] for _ in members]
     ends: list[int | None] = [None] * count
     orphans: list[str] = []
@@ -106,7 +114,7 @@ def _cut(visible: str, slots: Sequence[Slot], members: list[int], src_start: int
         gap = target[gap_start:gap_end]
         free = [p for p in range(previous + 1, position) if not fixed[p]]
         if free:
-            words = _share(gap, gap_start, [spans[p] for p in free])
+            words = _share(gap, gap_start, [spans[p] for p in free], visible)
             for p, (text, last) in zip(free, words, strict=True):
                 if text:
                     pieces[p].append(text)
@@ -123,17 +131,36 @@ def _cut(visible: str, slots: Sequence[Slot], members: list[int], src_start: int
         free_members = [p for p in range(count) if not fixed[p]]
         if free_members:
             pieces[free_members[-1]].extend(orphans)
-    return [
-        (" ".join(parts), last is None or last >= len(target) or target[last].isspace() or target[last - 1].isspace())
-        for parts, last in zip(pieces, ends, strict=True)
-    ]
+    result = []
+    space = True
+    for parts, last, keeps in zip(pieces, ends, fixed, strict=True):
+        if parts or (keeps and last is not None):  # an emptied slot is transparent
+            space = last is None or last >= len(target) or target[last].isspace() or target[last - 1].isspace()
+        result.append((" ".join(parts), space))
+    return result
 
 
-def _share(text: str, offset: int, spans: list[tuple[int, int]]) -> list[tuple[str, int | None]]:
+def _find_outside(target: str, text: str, taken: Iterable[tuple[int, int]]) -> int:
+    """First occurrence of text in target that overlaps no taken range, or -1."""
+    ranges = list(taken)
+    found = target.find(text)
+    while found >= 0:
+        if all(found + len(text) <= a or found >= b for a, b in ranges):
+            return found
+        found = target.find(text, found + 1)
+    return -1
+
+
+def _share(text: str, offset: int, spans: list[tuple[int, int]], visible: str) -> list[tuple[str, int | None]]:
     """Split text at word boundaries into len(spans) parts in proportion to the spans' lengths.
 
-    Returns each part and the target offset where it ends (None for an empty part).
+    Returns each part and the target offset where it ends (None for an empty part). Text the engine
+    left as it was ("10<sup>6</sup>", names) goes back exactly where it came from.
     """
+    source = visible[spans[0][0]:spans[-1][1]]
+    if text.strip() == source:
+        skip = offset + len(text) - len(text.lstrip())
+        return [(visible[a:b].strip(), skip + b - spans[0][0] if visible[a:b].strip() else None) for a, b in spans]
     words: list[tuple[int, int]] = []
     position = 0
     for word in text.split():

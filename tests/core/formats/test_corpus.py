@@ -87,4 +87,4 @@ def test_text_changes_under_a_changing_fake(path: Path) -> None:
     again = parse(output, fmt)
     assert again.visible_text != layout.visible_text
     words = [w for w in again.visible_text.split() if w.isalpha()]
-    assert words and all(w.isupper() or not w.lower() in layout.visible_text.lower() for w in words[:50])
+    assert sum(w.isupper() for w in words) > len(words) / 2
