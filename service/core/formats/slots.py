@@ -77,6 +77,16 @@ def place(visible: str, slots: Sequence[Slot], translated: str, sentence_map: Se
 def _cut(visible: str, slots: Sequence[Slot], members: list[int], src_start: int, src_end: int,
          target: str) -> list[tuple[str, bool]]:
     """Share one translated sentence among the slots it covers; returns (text, space after) per slot."""
+    result = _cut_anchored(visible, slots, members, src_start, src_end, target, free_anchors=True)
+    free = [k for k, i in enumerate(members) if not slots[i].fixed]
+    if any(not result[k][0] for k in free) and len(target.split()) >= len(members):
+        # A name the engine moved ahead of its neighbours left a slot empty: share by proportion only.
+        result = _cut_anchored(visible, slots, members, src_start, src_end, target, free_anchors=False)
+    return result
+
+
+def _cut_anchored(visible: str, slots: Sequence[Slot], members: list[int], src_start: int, src_end: int,
+                  target: str, *, free_anchors: bool) -> list[tuple[str, bool]]:
     count = len(members)
     fixed = [slots[i].fixed for i in members]
     if count == 1:
@@ -86,8 +96,8 @@ def _cut(visible: str, slots: Sequence[Slot], members: list[int], src_start: int
     cursor = 0
     for position, (start, end) in enumerate(spans):
         text = visible[start:end]
-        if fixed[position] or len(text) >= _MIN_ANCHOR:
-            found = target.find(text, cursor)
+        if fixed[position] or (free_anchors and len(text) >= _MIN_ANCHOR):
+            found = target.find(text, cursor) if fixed[position] else _find_word(target, text, cursor)
             if found >= 0:
                 anchors[position] = (found, found + len(text))
                 cursor = found + len(text)
@@ -138,6 +148,18 @@ def _cut(visible: str, slots: Sequence[Slot], members: list[int], src_start: int
             space = last is None or last >= len(target) or target[last].isspace() or target[last - 1].isspace()
         result.append((" ".join(parts), space))
     return result
+
+
+def _find_word(target: str, text: str, cursor: int) -> int:
+    """First occurrence of text from cursor that does not start or end inside a word, or -1."""
+    found = target.find(text, cursor)
+    while found >= 0:
+        before = target[found - 1:found]
+        after = target[found + len(text):found + len(text) + 1]
+        if not (before.isalnum() and text[0].isalnum()) and not (after.isalnum() and text[-1].isalnum()):
+            return found
+        found = target.find(text, found + 1)
+    return -1
 
 
 def _find_outside(target: str, text: str, taken: Iterable[tuple[int, int]]) -> int:
