@@ -20,22 +20,26 @@ except ``&amp; &lt; &gt; &nbsp;`` (and ``&quot;`` in attributes), which stay esc
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from service.core.formats.slots import SentenceSpan, VisibleText
 
 BLOCKS = frozenset(
-    "address article aside blockquote body caption center dd details dialog dir div dl dt fieldset figcaption"
-    " figure footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html legend li main menu nav ol optgroup"
-    " option p search section summary table tbody td tfoot th thead title tr ul".split()
+    ["address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "dir",
+     "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+     "head", "header", "hgroup", "hr", "html", "legend", "li", "main", "menu", "nav", "ol", "optgroup", "option",
+     "p", "search", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul"]
 )
 # Never prose: their content is not visible text at all.
 SKIPPED = frozenset(
-    "pre script style template textarea svg math noscript iframe object canvas audio video select xmp"
-    " plaintext listing noembed noframes".split()
+    ["pre", "script", "style", "template", "textarea", "svg", "math", "noscript", "iframe", "object", "canvas",
+     "audio", "video", "select", "xmp", "plaintext", "listing", "noembed", "noframes"]
 )
-CODE = frozenset("code kbd var samp tt".split())
+CODE = frozenset(["code", "kbd", "var", "samp", "tt"])
 ATTRIBUTES = ("alt", "title")
+
+
 def _marked(node: LexborNode) -> bool:
     attrs = node.attributes
     return (attrs.get("translate") or "").strip().lower() == "no" or "notranslate" in (attrs.get("class") or "").split()

@@ -29,7 +29,7 @@ Edit = tuple[int, int, str]  # [start, end) of the source and its replacement
 class _State(StateInline):
     """StateInline that notes where each token starts in the inline source."""
 
-    def pushPending(self) -> Token:  # noqa: N802 - markdown-it-py's name
+    def pushPending(self) -> Token:
         content = self.pending
         token = super().pushPending()
         token.meta = {"at": self.src.rfind(content, 0, self.pos)}

@@ -270,10 +270,8 @@ class VisibleText(Generic[Ref]):
             if raw and self.block_has_text and not self.pending:
                 self.pending, self.pending_between = " ", True
             return
-        if self.block_has_text:
-            separator = self.pending or (" " if lead else "")
-        else:
-            separator = "\n\n" if self.length else ""
+        within = self.pending or (" " if lead else "")
+        separator = within if self.block_has_text else ("\n\n" if self.length else "")
         if self.runs and self.runs[-1].block == self.block:
             self.runs[-1].gap_after = self.pending_between and bool(separator)
         text = separator + _words(body)
