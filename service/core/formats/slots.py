@@ -141,13 +141,10 @@ def _cut_anchored(visible: str, slots: Sequence[Slot], members: list[int], src_s
         free_members = [p for p in range(count) if not fixed[p]]
         if free_members:
             pieces[free_members[-1]].extend(orphans)
-    result = []
-    space = True
-    for parts, last, keeps in zip(pieces, ends, fixed, strict=True):
-        if parts or (keeps and last is not None):  # an emptied slot is transparent
-            space = last is None or last >= len(target) or target[last].isspace() or target[last - 1].isspace()
-        result.append((" ".join(parts), space))
-    return result
+    return [
+        (" ".join(parts), last is None or last >= len(target) or target[last].isspace() or target[last - 1].isspace())
+        for parts, last in zip(pieces, ends, strict=True)
+    ]
 
 
 def _find_word(target: str, text: str, cursor: int) -> int:
