@@ -100,11 +100,11 @@ class Glossary:
         found: dict[tuple[int, int], tuple[int, bool]] = {}
         for case, matcher in self._matchers.items():
             for start, end, owners in matcher.finditer(views[case]):
-                span = folded.original(start, end)
+                where = folded.original(start, end)
                 for owner in owners:
                     # Two entries on one span: the one listed first (request entries come first) wins.
-                    if span not in found or owner[0] < found[span][0]:
-                        found[span] = owner
+                    if where not in found or owner[0] < found[where][0]:
+                        found[where] = owner
         spans = [Span(start, end, GLOSSARY, text[start:end]) for (start, end) in found]
         matches = []
         for span in resolve((), spans):

@@ -13,13 +13,18 @@ import itertools
 import re
 from typing import NamedTuple
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Words that do not agree with the noun; inflecting them would only create noise ("de" -> "des").
-_INVARIABLE = frozenset(
-    "a o e é de da do das dos em no na nos nas por pelo pela pelos pelas para com sem sob "
-    "sobre entre até que ou se ao aos à às um uma".split()
+_INVARIABLE = _words(
+    "a o e é de da do das dos em no na nos nas por pelo pela pelos pelas para com sem sob sobre entre até "
+    "que ou se ao aos à às um uma"
 )
-_PREPOSITIONS = frozenset(
-    "de da do das dos em no na nos nas por pelo pela pelos pelas para com sem sob sobre entre".split()
+_PREPOSITIONS = _words(
+    "de da do das dos em no na nos nas por pelo pela pelos pelas para com sem sob sobre entre"
 )
 _VOWELS = "aeiouáéíóúâêôãõ"
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)

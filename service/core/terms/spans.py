@@ -22,6 +22,11 @@ VERSION: Final = "version"
 EXTRA: Final = "extra"
 GLOSSARY: Final = "glossary"
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _EXTENSIONS = (
     "py|pyc|js|mjs|ts|tsx|jsx|json|yaml|yml|toml|ini|cfg|conf|md|rst|txt|csv|tsv|html?|css|scss|xml|sh|bash|"
     "bat|ps1|exe|dll|so|c|h|cc|cpp|hpp|java|kt|go|rs|rb|php|swift|sql|db|log|pdf|docx?|xlsx?|pptx?|odt|zip|"
@@ -29,11 +34,11 @@ _EXTENSIONS = (
     "onnx|bin|pt|safetensors|gguf|argosmodel"
 )
 # Portuguese words that open sentences and may be followed by a number without naming a product.
-_NOT_NAMES = frozenset(
+_NOT_NAMES = _words(
     "a o as os e em no na nos nas de da do das dos desde até ate para por com sem entre sobre após apos "
     "cerca mais menos quase apenas há ha são sao foram era eram dia dias ano anos mês mes meses semana "
-    "semanas hora horas artigo art lei decreto capítulo capitulo página pagina item parte fase top "
-    "número numero nº grupo classe série serie edição edicao volume vol versão versao rodada turno".split()
+    "semanas hora horas artigo art lei decreto capítulo capitulo página pagina item parte fase top número "
+    "numero nº grupo classe série serie edição edicao volume vol versão versao rodada turno"
 )
 
 _URL = re.compile(r"(?<![\w@])(?:(?:https?|ftp)://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
@@ -131,9 +136,7 @@ def _trim_url(url: str) -> str:
     """Drop sentence punctuation and unbalanced closing brackets that end a URL in prose."""
     while url:
         last = url[-1]
-        if last in ".,;:!?":
-            url = url[:-1]
-        elif last in ")]}" and url.count(last) > url.count({")": "(", "]": "[", "}": "{"}[last]):
+        if last in ".,;:!?" or (last in ")]}" and url.count(last) > url.count({")": "(", "]": "[", "}": "{"}[last])):
             url = url[:-1]
         else:
             break
