@@ -138,7 +138,8 @@ def assemble(masked: Masked, translations: Sequence[str]) -> Restored:
             parts.append(masked.slots[number].replacement)
     if next(units, None) is not None:
         raise ValueError("more translations than fallback units")
-    return Restored("".join(parts), masked.slots, True)
+    # Nothing translated (a sentence of terms and punctuation): no fallback was needed.
+    return Restored("".join(parts), masked.slots, bool(translations))
 
 
 def translate_protected(masked: Sequence[Masked], translate: Callable[[Sequence[str]], list[str]]) -> list[Restored]:

@@ -123,7 +123,7 @@ def _candidates(text: str) -> Iterable[Span]:
         relative = not path.startswith(("/", "~", ".")) and ":\\" not in path[:3]
         if relative and "/" in path and not _HAS_EXTENSION.search(path):
             continue
-        path = _trim_url(path) if ":\\" in path[:3] else path
+        path = _trim_url(path)
         yield Span(match.start(), match.start() + len(path), PATH, path)
     for pattern in _VERSIONS:
         for match in pattern.finditer(text):
