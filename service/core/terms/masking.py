@@ -49,6 +49,7 @@ class Masked:
     source: str
     text: str
     slots: tuple[Slot, ...]
+    unused: tuple[str, ...] = ()  # placeholder shapes absent from the source: one in the output is a stray
 
     @property
     def direct(self) -> bool:
@@ -100,7 +101,7 @@ def protect(
         pieces += [sentence[position : span.start], placeholder or span.text]
         position = span.end
     pieces.append(sentence[position:])
-    return Masked(sentence, "".join(pieces), tuple(slots))
+    return Masked(sentence, "".join(pieces), tuple(slots), tuple(free[len(slots) :]))
 
 
 def restore(masked: Masked, translated: str) -> Restored | None:
@@ -110,7 +111,9 @@ def restore(masked: Masked, translated: str) -> Restored | None:
     if masked.direct:
         return None
     by_token = {slot.placeholder: slot for slot in masked.slots}
-    pattern = re.compile("|".join(re.escape(token) for token in sorted(by_token, key=len, reverse=True)))
+    # Unused shapes are searched too: a placeholder the engine made up is garbage in the output.
+    tokens = sorted([*by_token, *masked.unused], key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(token) for token in tokens))
     found = [match.group() for match in pattern.finditer(translated)]
     if sorted(found) != sorted(by_token):
         return None

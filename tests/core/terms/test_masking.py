@@ -59,6 +59,8 @@ def test_protect_masks_spans_and_glossary_terms() -> None:
 def test_placeholders_already_in_the_sentence_are_not_reused() -> None:
     masked = protect("O pacote %s usa v1.2.", placeholders=PRINTF)
     assert masked.text == "O pacote %s usa %d."
+    restored = restore(masked, "Package %s uses %d.")
+    assert restored is not None and restored.text == "Package %s uses v1.2."
 
 
 def test_restore_puts_terms_back_when_every_placeholder_survives() -> None:
@@ -70,7 +72,7 @@ def test_restore_puts_terms_back_when_every_placeholder_survives() -> None:
     assert not restored.fallback
 
 
-@pytest.mark.parametrize("output", ["The %s.", "The %s and %d %d.", "The %s, %d and %s."])
+@pytest.mark.parametrize("output", ["The %s.", "The %s and %d %d.", "The %s, %d and %s.", "The %s, %d and %u."])
 def test_restore_refuses_lost_or_repeated_placeholders(output: str) -> None:
     masked = protect("O Llama 3 e v1.2.", GLOSSARY)
     assert restore(masked, output) is None
