@@ -118,12 +118,11 @@ def _candidates(text: str) -> Iterable[Span]:
                 end = start + len(_trim_url(match.group()))
             yield Span(start, end, kind, text[start:end])
     for match in _PATH.finditer(text):
-        path = match.group()
+        path = _trim_url(match.group())
         # A relative path needs an extension ("e/ou", "km/h" and "22/04/2024" are not files).
         relative = not path.startswith(("/", "~", ".")) and ":\\" not in path[:3]
         if relative and "/" in path and not _HAS_EXTENSION.search(path):
             continue
-        path = _trim_url(path)
         yield Span(match.start(), match.start() + len(path), PATH, path)
     for pattern in _VERSIONS:
         for match in pattern.finditer(text):

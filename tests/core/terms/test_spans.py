@@ -21,6 +21,7 @@ def kinds(text: str) -> list[tuple[str, str]]:
         ("Siga @ponte_bot.", [("handle", "@ponte_bot")]),
         ("Abra /etc/ponte/config.yaml agora.", [("path", "/etc/ponte/config.yaml")]),
         ("Abra ~/bin/run.sh.", [("path", "~/bin/run.sh")]),
+        ("Abra o arquivo src/core/app.py.", [("path", "src/core/app.py")]),
         ("Edite src/core/app.py e README.md.", [("path", "src/core/app.py"), ("path", "README.md")]),
         ("Salve em C:\\Dados\\x.xlsx.", [("path", "C:\\Dados\\x.xlsx")]),
         ("Rode `pip install x` já.", [("code", "`pip install x`")]),
