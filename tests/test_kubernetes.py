@@ -19,9 +19,11 @@ import yaml
 from flask import Flask
 from kubernetes_validate.utils import all_versions  # type: ignore[import-untyped]
 
-from service import cli_analyze, create_app, shards
+from service import shards
+from service.cli import analyze as cli_analyze
 from service.config import ConfigError, Settings, api_key_digests, env_name, load_settings
 from service.core.tagging import load_taxonomy
+from service.web import create_app
 from tests.conftest import FakeFactory, make_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -317,8 +319,8 @@ def test_indexed_job_failure_policy(job: dict[str, Any]) -> None:
     assert rules[0] == {"action": "Ignore", "onPodConditions": [{"type": "DisruptionTarget"}]}
     fail_job = {code for rule in rules if rule["action"] == "FailJob" for code in rule["onExitCodes"]["values"]}
     assert fail_job == {cli_analyze.EXIT_USAGE, cli_analyze.EXIT_NO_MODEL, cli_analyze.EXIT_FAILED}
-    # exit 4 (stopped early) and 130 are retried: --resume continues them
-    assert not fail_job & {cli_analyze.EXIT_STOPPED, cli_analyze.EXIT_INTERRUPTED}
+    # exit 4 (stopped early), 130 and 143 (interrupted, terminated) are retried: --resume continues them
+    assert not fail_job & {cli_analyze.EXIT_STOPPED, cli_analyze.EXIT_INTERRUPTED, cli_analyze.EXIT_TERMINATED}
     assert {rule["onExitCodes"]["containerName"] for rule in rules if "onExitCodes" in rule} == {"ponte"}
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from service.cli_analyze import analyze_chunk, encode_line, parse_line
+from service.cli.analyze import analyze_chunk, encode_line, parse_line
 from service.shards import (
     MergeError,
     Shard,
