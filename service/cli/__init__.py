@@ -1,4 +1,4 @@
-"""The ponte command line: `python -m service serve | analyze | probe | models list|install|remove|ensure`."""
+"""The ponte command line: `python -m service serve | analyze | merge | probe | models list|install|remove|ensure`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 
 from service.cli import analyze as cli_analyze
+from service.cli import merge as cli_merge
 from service.cli import models as cli_models
 from service.cli import serve as cli_serve
 from service.cli.exits import EXIT_FAILED, EXIT_USAGE
@@ -27,6 +28,10 @@ def parser() -> argparse.ArgumentParser:
                              description=cli_analyze.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     cli_analyze.add_arguments(analyze)
     analyze.set_defaults(func=cli_analyze.run)
+    merge = sub.add_parser("merge", help="join the output parts of a sharded analyze run into one, in input order",
+                           description=cli_merge.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    cli_merge.add_arguments(merge)
+    merge.set_defaults(func=cli_merge.run)
     probe = sub.add_parser("probe", help="exit 0 if the local server answers /readyz with 200")
     probe.add_argument("--path", default="/readyz")
     probe.add_argument("--timeout", type=float, default=4.0)

@@ -43,6 +43,7 @@ from service.core.pipeline import Pipeline
 from service.engines import Engines, build_engines
 from service.logs import configure_logging
 from service.problems import MalformedJson, from_api_error, problem
+from service.shards import ALL, Shard, in_shard, number_line, parse_shard, shard_from_env
 
 log = logging.getLogger(__name__)
 
@@ -113,10 +114,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=_positive, default=None, metavar="N",
                         help="translation threads per process (CTranslate2 replicas sharing one model copy); "
                              "with one process also the chunks in flight (default: CPU count / workers)")
+    sharding = parser.add_mutually_exclusive_group()
+    sharding.add_argument("--shard", type=_shard, default=None, metavar="K/N",
+                          help="process only shard K of N (input lines K+1, K+1+N, ...; K from 0) into its own "
+                               "output part; join the parts with `python -m service merge`")
+    sharding.add_argument("--shards", type=_positive, default=None, metavar="N",
+                          help="N shards, this one's index from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job)")
     progress = parser.add_mutually_exclusive_group()
     progress.add_argument("--progress", dest="progress", action="store_true", default=None,
                           help="show a progress bar on stderr (default: only when stderr is a terminal)")
     progress.add_argument("--no-progress", dest="progress", action="store_false")
+
+
+def _shard(value: str) -> Shard:
+    try:
+        return parse_shard(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive(value: str) -> int:
@@ -427,6 +441,18 @@ def _open_output(name: str, stack: ExitStack) -> IO[bytes]:
         raise UsageError(f"cannot write --output {name}: {exc.strerror or exc}") from None
 
 
+def _chosen_shard(args: argparse.Namespace) -> Shard:
+    if args.shard is not None:
+        chosen: Shard = args.shard
+        return chosen
+    if args.shards is None:
+        return ALL
+    try:
+        return shard_from_env(args.shards, os.environ)
+    except ValueError as exc:
+        raise UsageError(f"--shards {args.shards}: {exc}") from None
+
+
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     workers: int = args.workers
@@ -437,6 +463,8 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     if not to_stdout and args.input != STDIO and Path(args.input).resolve() == Path(args.output).resolve():
         raise UsageError("--input and --output are the same file")
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # before CTranslate2 loads (as `serve` does)
+    shard = _chosen_shard(args)
+    sharded = shard != ALL or args.shards is not None
 
     with ExitStack() as stack:
         source = _open_input(args.input, stack)
@@ -467,8 +495,8 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         if reason is not None:
             log.error("no usable model: %s (see `python -m service models list`)", reason)
             return EXIT_NO_MODEL
-        log.info("analyze: %d process(es) x %d translation thread(s), %d documents per chunk%s",
-                 workers, threads, args.chunk_size,
+        log.info("analyze: %d process(es) x %d translation thread(s), %d documents per chunk%s%s",
+                 workers, threads, args.chunk_size, f"; shard {shard}" if sharded else "",
                  f"; resuming: {resumed.lines} lines already in {args.output}" if args.resume else "")
 
         if not to_stdout and not args.resume:
@@ -489,11 +517,13 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
         limit = settings.max_body_bytes
         lines = (parse_line(number, raw, text_lines=args.text_lines, limit=limit)
-                 for number, raw in read_lines(source, limit))
+                 for number, raw in read_lines(source, limit) if in_shard(number, shard))
         chunks = chunked(skip_done(lines, resumed.done, skipped), args.chunk_size)
         try:
             for chunk, chunk_results in in_order(executor, task, chunks, in_flight):
-                for obj in chunk_results:
+                for line, obj in zip(chunk, chunk_results, strict=True):
+                    if sharded:  # a part says which input line each of its lines answers, for merge
+                        obj = number_line(obj, line.number)
                     # one write and flush per line: a kill loses at most the chunks in flight
                     sink.write(encode_line(obj))
                     sink.flush()
