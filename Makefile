@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check --no-input
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test test-fast lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags
+.PHONY: run test test-fast lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags test-browser
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,3 +74,9 @@ soak: $(DEV_STAMP)
 ## make eval-tags: per-topic precision/recall/F1 of the tagger on tests/data/tagging_eval.jsonl
 eval-tags: $(DEV_STAMP)
 	$(PY) tools/eval_tags.py
+
+## make test-browser: the pages (/ and /docs) in Debian's Chromium via Playwright, against a real gunicorn server
+## (tools/browser_setup.sh installs chromium and requirements-browser.txt once); writes docs/screenshot.png
+test-browser: $(DEV_STAMP)
+	PY=$(PY) bash tools/browser_setup.sh
+	OMP_NUM_THREADS=1 PONTE_BROWSER_TESTS=1 $(PY) -m pytest -q -p no:cacheprovider tests/integration/browser

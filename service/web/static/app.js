@@ -104,9 +104,9 @@ function showTimings(timings) {
 
 function showTags(tags) {
   const chips = tags.map((tag, i) => {
-    const chip = el("button", { type: "button", class: "chip", "data-topic": tag.topic,
-      "aria-label": `${tag.label}, score ${tag.score.toFixed(2)}, ${tag.evidence.length} evidence spans` },
-      tag.label, el("span", { class: "score", "aria-hidden": "true" }, tag.score.toFixed(2)));
+    const chip = el("button", { type: "button", class: "chip", "data-topic": tag.topic },
+      tag.label, " ", el("span", { class: "score" }, tag.score.toFixed(2)),
+      el("span", { class: "visually-hidden" }, `, ${tag.evidence.length} evidence spans`));
     chip.addEventListener("mouseenter", () => highlight(i));
     chip.addEventListener("focus", () => highlight(i));
     chip.addEventListener("mouseleave", () => highlight(document.activeElement?.classList.contains("chip")
