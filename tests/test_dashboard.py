@@ -59,6 +59,9 @@ def test_dashboard_has_grafanas_shape() -> None:
     variables = {v["name"]: v for v in dashboard["templating"]["list"]}
     assert variables["datasource"]["type"] == "datasource"
     assert variables["datasource"]["query"] == "prometheus"
+    for variable in variables.values():
+        if variable["type"] == "query":
+            assert variable["datasource"] == {"type": "prometheus", "uid": "${datasource}"}, variable["name"]
     panels = list(_panels(dashboard["panels"]))
     assert len({p["id"] for p in panels}) == len(panels)
     graphs = [p for p in panels if p["type"] != "row"]
