@@ -132,7 +132,7 @@ function showRows(sourceText, result) {
     if (!translation.translated) dst.classList.add("untranslated");
     sourceCells.push(src);
     targetCells.push(dst);
-    return el("tr", {}, el("td", { "data-label": "#" }, String(i + 1)), src, dst);
+    return el("tr", {}, el("td", { "data-label": "Sentence" }, String(i + 1)), src, dst);
   }));
   const column = (text, pieces, cells) => ({ chars: Array.from(text), spans: layoutSpans(text, pieces), cells });
   const columns = {

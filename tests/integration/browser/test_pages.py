@@ -49,8 +49,8 @@ def _codepoint_spans(spans: list[tuple[int, int]]) -> set[int]:
 
 
 def test_seed_article(browser: Browser, server: UiServer, seed_article: str) -> None:
+    _analyze(browser, seed_article)  # first: the screenshot shows real timings, not a cached document's
     expected = _api(server, seed_article).json()
-    _analyze(browser, seed_article)
     page = browser.page
     sentences = expected["translation"]["sentences"]
     assert len(sentences) == 17
@@ -203,7 +203,7 @@ def test_accessibility_of_the_try_page(a11y_browser: Browser, seed_article: str)
     assert browser.console_errors == []
 
 
-def test_accessibility_of_the_docs(a11y_browser: Browser) -> None:
+def test_accessibility_of_the_docs(a11y_browser: Browser, tmp_path: Path) -> None:
     browser = a11y_browser
     browser.page.goto(browser.base + "/docs")
     browser.page.wait_for_selector(".opblock", timeout=30_000)
@@ -211,12 +211,15 @@ def test_accessibility_of_the_docs(a11y_browser: Browser) -> None:
     block = browser.page.locator("#operations-analysis-analyze")  # an operation opened, in "try it out"
     block.locator(".opblock-summary-control").click()
     block.get_by_role("button", name="Try it out").click()
+    browser.page.screenshot(path=str(tmp_path / "docs.png"), full_page=False)  # kept by pytest for a look
     assert _serious(browser.axe()) == []
     assert browser.console_errors == []
 
 
-def test_phone_layout_fits_the_screen(phone: Browser, seed_article: str) -> None:
+def test_phone_layout_fits_the_screen(phone: Browser, seed_article: str, tmp_path: Path) -> None:
     _analyze(phone, seed_article)
+    phone.page.locator("#tags .chip").nth(1).focus()
+    phone.page.screenshot(path=str(tmp_path / "phone.png"))  # kept by pytest for a look
     width = phone.page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     assert phone.page.locator("#sentences tbody tr").count() == 17
