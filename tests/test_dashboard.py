@@ -15,7 +15,7 @@ import yaml
 from flask import Flask
 from prometheus_client.parser import text_string_to_metric_families
 
-from service import create_app
+from service.web import create_app
 from service.core.translate import CachingTranslator
 from tests.conftest import FakeTranslator, make_settings
 

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from service import create_app
+from service.web import create_app
 from service.web import ui
 from tests.conftest import FakeFactory, make_settings
 
@@ -56,7 +56,8 @@ def test_pages_are_html(ui_app: Flask, path: str) -> None:
     assert response.mimetype == "text/html"
 
 
-@pytest.mark.parametrize("path", [*PAGES, "/ui/static/app.js"])
+# /static/...: the app's own static route would serve the same folder (service/web/static) if it had one.
+@pytest.mark.parametrize("path", [*PAGES, "/ui/static/app.js", "/static/app.js"])
 def test_disabled_pages_are_not_there(packages_dir: Path, path: str) -> None:
     app = create_app(make_settings(packages_dir), engine_factory=FakeFactory())
     ui.init_app(app, enabled=False)

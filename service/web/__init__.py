@@ -24,7 +24,8 @@ def create_app(settings: Settings | None = None, *, engine_factory: EngineFactor
 
     settings = settings or load_settings(**overrides)
     configure_logging(settings.log_level, settings.log_format)
-    app = Flask(__name__)
+    # No app-wide static route: service/web/static belongs to the pages (ui.py), served only when enabled.
+    app = Flask(__name__, static_folder=None)
     # Never debug (FLASK_DEBUG is ignored), never propagate: every error leaves through errors.py.
     app.config.from_mapping(MAX_CONTENT_LENGTH=settings.max_body_bytes, DEBUG=False,
                             PROPAGATE_EXCEPTIONS=False, TRAP_HTTP_EXCEPTIONS=False)

@@ -38,7 +38,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 class UiServer(Server):
-    """tests/server.py's server, but serving tests/integration/browser/wsgi_ui.py (the app plus the pages)."""
+    """tests/server.py's server (same settings, same socket), serving tests/integration/browser/wsgi_ui.py."""
 
     def start(self, ready_within: float = 60.0) -> float:
         started = time.monotonic()
@@ -46,7 +46,7 @@ class UiServer(Server):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
              "tests.integration.browser.wsgi_ui:app"],
-            cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT)
+            cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, pass_fds=[self.socket.fileno()])
         while time.monotonic() - started < ready_within:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log()}")

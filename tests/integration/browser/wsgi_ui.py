@@ -1,6 +1,6 @@
 """The app with the pages registered, for the browser tests: `gunicorn tests.integration.browser.wsgi_ui:app`."""
 
-from service import create_app
+from service.web import create_app
 from service.web import ui
 
 app = create_app()
