@@ -15,8 +15,8 @@ import yaml
 from flask import Flask
 from prometheus_client.parser import text_string_to_metric_families
 
-from service.web import create_app
 from service.core.translate import CachingTranslator
+from service.web import create_app
 from tests.conftest import FakeTranslator, make_settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,8 +10,7 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from service.web import create_app
-from service.web import ui
+from service.web import create_app, ui
 from tests.conftest import FakeFactory, make_settings
 
 PAGES = ["/", "/docs"]
