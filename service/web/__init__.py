@@ -16,7 +16,7 @@ def create_app(settings: Settings | None = None, *, engine_factory: EngineFactor
     """config -> logging -> error handlers -> request log, metrics, security -> engines -> blueprints."""
     from service.engines import build_engines
     from service.web import metrics as metrics_module
-    from service.web import requestlog, resources, security
+    from service.web import requestlog, resources, security, ui
     from service.web.api import analysis, catalogue, health
     from service.web.api import metrics as metrics_view
     from service.web.errors import register_error_handlers
@@ -41,4 +41,5 @@ def create_app(settings: Settings | None = None, *, engine_factory: EngineFactor
     metrics_module.init_app(app, metrics)
     for blueprint in (analysis.bp, catalogue.bp, health.bp, metrics_view.bp):
         app.register_blueprint(blueprint)
+    ui.init_app(app, enabled=settings.ui)
     return app
