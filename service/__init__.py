@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Flask
 
-from service.config import Settings, load_settings
 from service.core.models import EngineFactory
 from service.logs import configure_logging
+from service.settings import Settings, load_settings
 
 __version__ = "0.1.0"
 
@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None, *, engine_factory: EngineFactor
     configure_logging(settings.log_level, settings.log_format)
     app = Flask(__name__)
     # Never debug (FLASK_DEBUG is ignored), never propagate: every error leaves through errors.py.
-    app.config.from_mapping(MAX_CONTENT_LENGTH=settings.max_body_bytes, JSON_SORT_KEYS=False, DEBUG=False,
+    app.config.from_mapping(MAX_CONTENT_LENGTH=settings.max_body_bytes, DEBUG=False,
                             PROPAGATE_EXCEPTIONS=False, TRAP_HTTP_EXCEPTIONS=False)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     register_error_handlers(app)

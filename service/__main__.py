@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from service import cli_analyze
-from service.config import ConfigError, Settings, load_settings
 from service.core.exceptions import PackageError
 from service.core.packages import install_archive, install_from_index, remove_package, scan_packages
 from service.logs import configure_logging
+from service.settings import ConfigError, Settings, apply_process_defaults, load_settings
 
 log = logging.getLogger("service")
 
@@ -26,10 +26,6 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _serve(settings: Settings, _: argparse.Namespace) -> int:
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    # glibc reads this at process start: two malloc arenas instead of one per thread keep the
-    # gthread workers' memory flat (measured: peak RSS per worker 157 -> 151 MB on the fixture).
-    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     argv = [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONF)]
     log.info("starting gunicorn on %s:%d with %d workers", settings.host, settings.port, settings.workers)
     os.execv(sys.executable, argv)  # noqa: S606 (replace this process with gunicorn)
@@ -137,6 +133,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; errors end with a one-line message and a non-zero exit code."""
     args = parser().parse_args(argv)
+    apply_process_defaults()  # before CTranslate2 loads here, and inherited by gunicorn (`serve`)
     try:
         settings = load_settings()
     except ConfigError as exc:

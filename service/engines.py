@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-from service.config import Settings
 from service.core.batching import Arrivals, BatchingTranslator
 from service.core.detect import LanguageDetector
 from service.core.lru import BoundedLru
@@ -16,6 +15,7 @@ from service.core.packages import InstalledPackage
 from service.core.pipeline import Pipeline
 from service.core.tagging import Tagger, Taxonomy, default_taxonomy_path, load_taxonomy
 from service.core.translate import ArgosTranslator, CachingTranslator, DecodingOptions, SentenceTranslator
+from service.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from flask import Flask, Response, g, request
 from flask_limiter import Limiter, RateLimitExceeded
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service.config import Settings, api_key_digests
 from service.errors import TooManyRequests, Unauthorized, from_api_error, problem_response
+from service.settings import Settings, api_key_digests
 
 log = logging.getLogger(__name__)
 

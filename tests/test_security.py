@@ -13,9 +13,9 @@ import requests
 from flask import Flask
 
 from service import create_app
-from service.config import ConfigError, load_settings
 from service.errors import problem
 from service.security import ApiKeys, is_loopback
+from service.settings import ConfigError, load_settings
 from tests.api.test_errors import assert_problem
 from tests.conftest import FakeFactory, make_settings
 from tests.contract import ContractClient
