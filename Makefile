@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check --no-input
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags
+.PHONY: run test test-fast lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ run: $(RUNTIME_STAMP)
 
 ## make test: lint, type-check and the whole test suite, offline
 test: $(DEV_STAMP) lint typecheck unit
+
+## make test-fast: core and API tests only (no subprocesses, no real servers): the edit-test loop
+test-fast: $(DEV_STAMP)
+	$(PY) -m pytest -q --ignore=tests/integration
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
@@ -61,7 +65,7 @@ audit: $(DEV_STAMP)
 ## (`make test` runs the same with 25)
 fuzz: $(DEV_STAMP)
 	PONTE_FUZZ_EXAMPLES=$${PONTE_FUZZ_EXAMPLES:-200} $(PY) -m pytest -q -s -p no:cacheprovider \
-	    tests/test_fuzz.py
+	    tests/integration/test_fuzz.py
 
 ## make soak: 5 minutes at concurrency 8 against 2 recycling workers (bench/soak.py --help)
 soak: $(DEV_STAMP)

@@ -44,7 +44,7 @@ except ConfigError as exc:  # one line, not gunicorn's traceback of its config f
     sys.stderr.write(f"configuration error: {exc}\n")
     sys.exit(2)
 
-wsgi_app = "service.wsgi:app"
+wsgi_app = "service.web.wsgi:app"
 bind = [f"{_settings.host}:{_settings.port}"]
 workers = _settings.workers
 worker_class = "gthread"

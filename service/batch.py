@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 
 from service.core.exceptions import CoreError
 from service.core.pipeline import Document, Pipeline
-from service.errors import from_api_error, from_core_error, validation_problem
+from service.problems import core_problem, validation_problem
 from service.schemas import AnalysisOut, AnalyzeRequest
 
 
@@ -35,7 +35,7 @@ def analyze_items(items: Sequence[Any], pipeline: Pipeline, max_chars: int) -> l
     dump = AnalysisOut().dump
     for (index, doc), result in zip(documents, results, strict=True):
         if isinstance(result, CoreError):
-            out[index] = {"id": doc.id, "index": index, "error": from_api_error(from_core_error(result))}
+            out[index] = {"id": doc.id, "index": index, "error": core_problem(result)}
         else:
             out[index] = dump(result)
     return [item for item in out if item is not None]

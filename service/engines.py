@@ -1,26 +1,21 @@
-"""The heavy resources of one worker (detector, models, tagger), built once and reached through `engines()`."""
+"""The heavy resources of one process (detector, models, tagger), built once: for a web worker and for the CLI."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 
-from flask import Flask, current_app
-
 from service.core.batching import Arrivals, BatchingTranslator
 from service.core.detect import LanguageDetector
 from service.core.lru import BoundedLru
-from service.core.models import EngineFactory, ModelRegistry
+from service.core.models import EngineFactory, ModelRegistry, StateListener
 from service.core.packages import InstalledPackage
-from service.core.pipeline import Pipeline
+from service.core.pipeline import Pipeline, PipelineObserver
 from service.core.tagging import Tagger, Taxonomy, default_taxonomy_path, load_taxonomy
 from service.core.translate import ArgosTranslator, CachingTranslator, DecodingOptions, SentenceTranslator
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
-
-EXTENSION = "ponte"
-
 
 @dataclass(frozen=True)
 class Engines:
@@ -59,16 +54,19 @@ def argos_engine_factory(settings: Settings, arrivals: Arrivals | None = None) -
     return build
 
 
-def build_engines(settings: Settings, factory: EngineFactory | None = None) -> Engines:
-    """Create the worker's engines; models load as PONTE_MODEL_LOADING says."""
+def build_engines(settings: Settings, factory: EngineFactory | None = None, *,
+                  observer: PipelineObserver | None = None, on_model_change: StateListener | None = None) -> Engines:
+    """Create the process's engines; models load as PONTE_MODEL_LOADING says. The observer hears what the
+    pipeline does, `on_model_change` every model state change."""
     taxonomy = load_taxonomy(settings.taxonomy or default_taxonomy_path())
     detector = LanguageDetector(min_letters=settings.detect_min_chars,
                                 min_confidence=settings.detect_min_confidence)
     arrivals = Arrivals()
     models = ModelRegistry(settings.packages_dir, settings.target_language,
-                           factory or argos_engine_factory(settings, arrivals), settings.required_languages)
+                           factory or argos_engine_factory(settings, arrivals), settings.required_languages,
+                           on_change=on_model_change)
     pipeline = Pipeline(detector, models, Tagger(taxonomy), documents=BoundedLru(settings.document_cache_chars),
-                        arrivals=arrivals)
+                        arrivals=arrivals, observer=observer)
     if settings.model_loading == "eager":
         detector.load()
         models.load_all()
@@ -80,14 +78,3 @@ def build_engines(settings: Settings, factory: EngineFactory | None = None) -> E
         models.scan()
         models.loading_off = True
     return Engines(settings, pipeline, models, taxonomy)
-
-
-def init_app(app: Flask, engines: Engines) -> None:
-    """Attach the engines to the app (one accessor, no module globals)."""
-    app.extensions[EXTENSION] = engines
-
-
-def engines() -> Engines:
-    """The current worker's engines."""
-    found: Engines = current_app.extensions[EXTENSION]
-    return found

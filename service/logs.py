@@ -12,7 +12,7 @@ from typing import Any
 FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"
 TEXT_FORMAT = "%(asctime)s %(levelname)s [%(process)d] [%(request_id)s] %(name)s: %(message)s"
 
-# The id of the request being handled in this thread (set by service.requestlog, read by every log line).
+# The id of the request being handled in this thread (set by service.web.requestlog, read by every log line).
 request_id_var: ContextVar[str | None] = ContextVar("ponte_request_id", default=None)
 
 # Attribute a record carries its structured fields in: log.info("...", extra={FIELDS: {...}}).
@@ -107,7 +107,7 @@ def gunicorn_logconfig(level: str, fmt: str) -> dict[str, Any]:
         "root": {"level": level, "handlers": ["ponte"]},
         "loggers": {
             "gunicorn.error": {"level": level, "handlers": ["ponte"], "propagate": False},
-            # ponte writes one line per request itself (service/requestlog.py)
+            # ponte writes one line per request itself (service/web/requestlog.py)
             "gunicorn.access": {"level": "WARNING", "handlers": [], "propagate": False},
         },
         "handlers": {"ponte": {"()": "service.logs.stream_handler", "fmt": fmt}},

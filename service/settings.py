@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
 
+from service.cpus import available_cpus
+
 T = TypeVar("T")
 
 DEFAULT_PACKAGES_DIR = Path.home() / ".local" / "share" / "argos-translate" / "packages"
@@ -34,16 +36,20 @@ PROCESS_DEFAULTS: dict[str, tuple[str, str]] = {
 }
 
 
+# Variables read outside this module, documented in the same table: name -> what reads it and why.
+READ_ELSEWHERE: dict[str, str] = {
+    "JOB_COMPLETION_INDEX": "set by a Kubernetes Indexed Job; `analyze --shards N` processes that shard "
+                            "(read by the command, service/shards.py)",
+}
+
+
 class ConfigError(ValueError):
     """A setting has a bad value; the message names the variable."""
 
 
 def cpu_count() -> int:
-    """CPUs this process may run on: the default number of gunicorn workers and engine replicas."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+    """CPUs this process may use (cgroup quota, affinity): the default number of workers and engine replicas."""
+    return available_cpus()
 
 
 def apply_process_defaults(environ: MutableMapping[str, str] | None = None) -> None:
@@ -249,7 +255,7 @@ class Settings:
     # replica per core in every worker (weights shared), so that even a lone request spreads its
     # sentences over all cores; under load the workers' replicas share the cores.
     intra_threads: int = setting(1, ge=0, doc="CTranslate2 intra-op threads per replica (0: its own choice)")
-    inter_threads: int = setting(factory=cpu_count, ge=1, shown="CPU count",
+    inter_threads: int = setting(factory=cpu_count, ge=1, shown="CPUs usable (cgroup quota, affinity)",
                                  doc="CTranslate2 replicas per worker, sharing one copy of the weights")
     cache_size: int = setting(10_000, ge=0, doc="sentence translations kept per worker (LRU); 0 disables")
     document_cache_chars: int = setting(5_000_000, ge=0, doc="whole analyses of recent documents kept per worker, "
@@ -292,7 +298,7 @@ class Settings:
                                        doc="prometheus_client's multiprocess folder (a fresh one per server start)")
     # Threads let a worker overlap HTTP and detection with the engine, which releases the GIL,
     # and let concurrent requests meet in the batching queue.
-    workers: int = setting(factory=cpu_count, ge=1, shown="CPU count",
+    workers: int = setting(factory=cpu_count, ge=1, shown="CPUs usable (cgroup quota, affinity)",
                            doc="gunicorn workers (one model copy each)")
     threads: int = setting(4, ge=1, doc="threads per gunicorn worker")
     max_requests: int = setting(0, ge=0, doc="gunicorn worker recycling after this many requests (0: never)")

@@ -12,9 +12,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service import create_app
 from service.core.packages import InstalledPackage, install_archive
 from service.settings import Settings, apply_process_defaults, load_settings
+from service.web import create_app
 from tests.contract import ContractClient
 
 apply_process_defaults()  # before any test loads CTranslate2

@@ -15,23 +15,37 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+def listening_socket() -> socket.socket:
+    """A loopback socket already bound to a free port and listening: handed to the server, so that no other
+    process can take the port between choosing it and binding it (no bind-then-release race)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def refusing_socket() -> socket.socket:
+    """A loopback socket bound to a port but not listening: connections to that port are refused, and no other
+    process can start listening there while the caller holds it."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    return sock
 
 
 class Server:
     """`python -m service serve` on a loopback port, with its log kept for failures."""
 
     def __init__(self, packages_dir: Path, log_path: Path, **env: str) -> None:
-        self.port = free_port()
+        self.socket = listening_socket()
+        self.port: int = self.socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("PONTE_")}
         self.env.update({"PONTE_HOST": "127.0.0.1", "PONTE_PORT": str(self.port),
-                         "PONTE_PACKAGES_DIR": str(packages_dir), "PONTE_WORKERS": "2", "OMP_NUM_THREADS": "1"})
+                         "PONTE_PACKAGES_DIR": str(packages_dir), "PONTE_WORKERS": "2", "OMP_NUM_THREADS": "1",
+                         # gunicorn takes the socket we hold instead of binding PONTE_HOST:PONTE_PORT itself
+                         "GUNICORN_CMD_ARGS": f"--bind fd://{self.socket.fileno()}"})
         self.env.update(env)
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -40,7 +54,7 @@ class Server:
         started = time.monotonic()
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen([sys.executable, "-m", "service", "serve"], cwd=ROOT, env=self.env,
-                                        stdout=self._log, stderr=subprocess.STDOUT)
+                                        stdout=self._log, stderr=subprocess.STDOUT, pass_fds=[self.socket.fileno()])
         while time.monotonic() - started < ready_within:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log()}")
@@ -64,7 +78,17 @@ class Server:
                 self.process.kill()
                 self.process.wait()
         self._log.close()
+        self.socket.close()
         return self.process.returncode
+
+    def wait_for_log(self, text: str, timeout: float = 30.0) -> None:
+        """Poll the server's log until `text` appears in it (a synchronisation point, not a sleep)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.log():
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} not in the server log within {timeout} s:\n{self.log()}")
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from service import create_app
 from service.logs import FIELDS, JsonFormatter, TextFormatter, configure_logging, gunicorn_logconfig, stream_handler
+from service.web import create_app
 from tests.conftest import FakeFactory, make_settings
 from tests.contract import ContractClient
 
@@ -127,8 +127,8 @@ def test_every_line_of_a_request_carries_its_id(app: Any, fake_factory: FakeFact
     assert response.get_json()["instance"] == "urn:ponte:request:trace-me"
     mine = [line for line in lines.all() if line.get("request_id") == "trace-me"]
     loggers = {line["logger"] for line in mine}
-    assert {"service.errors", "service.request"} <= loggers
-    error = next(line for line in mine if line["logger"] == "service.errors")
+    assert {"service.web.errors", "service.request"} <= loggers
+    error = next(line for line in mine if line["logger"] == "service.web.errors")
     assert "Traceback" in error["exception"] and "KeyError" in error["exception"]
     assert lines.requests()[-1]["level"] == "WARNING"  # a 5xx answer
 

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from flask import Flask
 
-from service import create_app
-from service.errors import problem
-from service.security import ApiKeys, is_loopback
+from service.problems import problem
 from service.settings import ConfigError, load_settings
+from service.web import create_app
+from service.web.security import ApiKeys, is_loopback
 from tests.api.test_errors import assert_problem
 from tests.conftest import FakeFactory, make_settings
 from tests.contract import ContractClient
-from tests.server import Server
 
 KEY = "k3y-for-tests-0123456789abcdef"
 OTHER_KEY = "another-key-for-tests-987654321"
@@ -128,7 +125,7 @@ def test_settings_never_show_the_keys() -> None:
                                               ("127.0.0.1", False), ("localhost", False), ("::1", False)])
 def test_warning_when_open_beyond_loopback(packages_dir: Path, caplog: pytest.LogCaptureFixture, host: str,
                                            warned: bool) -> None:
-    caplog.set_level(logging.WARNING, logger="service.security")
+    caplog.set_level(logging.WARNING, logger="service.web.security")
     create_app(make_settings(packages_dir, host=host, model_loading="off"), engine_factory=FakeFactory())
     assert ("API keys are off" in caplog.text) is warned
     caplog.clear()
@@ -250,30 +247,3 @@ def test_debug_is_never_on(packages_dir: Path, monkeypatch: pytest.MonkeyPatch, 
     assert_problem(response, 500, "internal-error")
     assert __file__ not in response.get_data(as_text=True)
     assert "Traceback" not in response.get_data(as_text=True)
-
-
-# --- through a real gunicorn server ---------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def keyed_server(packages_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    server = Server(packages_dir, tmp_path_factory.mktemp("keyed-server") / "server.log", PONTE_WORKERS="1",
-                    PONTE_API_KEYS=KEY)
-    server.start(ready_within=60)
-    yield server
-    server.stop()
-
-
-@pytest.mark.slow
-def test_keys_and_bounds_over_http(keyed_server: Server) -> None:
-    url = keyed_server.url
-    refused = requests.post(url + "/v1/detect", json={"text": TEXT}, timeout=30)
-    assert refused.status_code == 401 and refused.headers["WWW-Authenticate"].startswith("Bearer")
-    assert refused.headers["Content-Type"] == "application/problem+json"
-    assert requests.post(url + "/v1/detect", json={"text": TEXT}, headers=bearer(KEY), timeout=30).status_code == 200
-    assert requests.get(url + "/healthz", timeout=30).status_code == 200
-    # gunicorn's own bounds, documented in openapi.yaml
-    assert requests.get(url + "/healthz?" + "a" * 5000, timeout=30).status_code == 414
-    assert requests.get(url + "/healthz", headers={"X-Big": "a" * 9000}, timeout=30).status_code == 431
-    many = {f"X-H{i}": "1" for i in range(110)}
-    assert requests.get(url + "/healthz", headers=many, timeout=30).status_code == 431
-    assert "API keys are off" not in keyed_server.log()

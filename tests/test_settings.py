@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from service import create_app
 from service.core.tagging import default_taxonomy_path
 from service.settings import (
     PROCESS_DEFAULTS,
+    READ_ELSEWHERE,
     SPECS,
     ConfigError,
     Settings,
@@ -22,6 +22,7 @@ from service.settings import (
     env_name,
     load_settings,
 )
+from service.web import create_app
 from tools import settings_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -198,7 +199,7 @@ def test_process_defaults_fill_only_what_is_unset() -> None:
 def test_entry_points_do_not_load_ctranslate2_before_the_process_defaults() -> None:
     # The CLI calls apply_process_defaults in main(), gunicorn.conf.py right after importing the settings:
     # both too late if importing them had already loaded CTranslate2's libgomp.
-    code = "import sys, service.__main__, service.settings; sys.exit('ctranslate2' in sys.modules)"
+    code = "import sys, service.cli, service.cli.analyze, service.settings; sys.exit('ctranslate2' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
 
 
@@ -214,18 +215,20 @@ def _table_variables() -> set[str]:
 
 def test_readme_lists_every_variable_the_code_reads_and_no_other() -> None:
     sources = [*sorted((ROOT / "service").rglob("*.py")), ROOT / "gunicorn.conf.py"]
-    literal = re.compile(r"""(?:environ|getenv|env)(?:\.get|\.setdefault|\.pop)?\(?\[?\s*["']([A-Z][A-Z0-9_]+)["']""")
-    named = {name for path in sources for name in literal.findall(path.read_text(encoding="utf-8"))}
+    literal = re.compile(r"""(?:environ|getenv|env)(?:\.get|\.setdefault|\.pop)?\(?\[?\s*["']([A-Z][A-Z0-9_]+)["']"""
+                         r"""|_VARIABLE\s*=\s*["']([A-Z][A-Z0-9_]+)["']""")
+    named = {a or b for path in sources for a, b in literal.findall(path.read_text(encoding="utf-8"))}
     declared = {spec.env for spec in SPECS} | {s.declared.fallback_env for s in SPECS if s.declared.fallback_env}
     assert named, "the pattern finds nothing: it no longer matches how the code reads the environment"
     assert named <= _table_variables()
-    assert _table_variables() == declared | set(PROCESS_DEFAULTS)
-    assert {"PONTE_MAX_BATCH", "PROMETHEUS_MULTIPROC_DIR", "ARGOS_PACKAGES_DIR"} <= _table_variables()
+    assert _table_variables() == declared | set(PROCESS_DEFAULTS) | set(READ_ELSEWHERE)
+    expected = {"PONTE_MAX_BATCH", "PROMETHEUS_MULTIPROC_DIR", "ARGOS_PACKAGES_DIR", "JOB_COMPLETION_INDEX"}
+    assert expected <= named | declared
     assert "PONTE_METRICS_DIR" not in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_readme_shows_the_real_defaults() -> None:
     rows = {m[0]: m[1] for m in re.findall(r"^\| `([A-Z0-9_]+)` \| ([^|]*) \|", settings_table.render(), re.MULTILINE)}
-    assert rows["PONTE_INTER_THREADS"] == rows["PONTE_WORKERS"] == "CPU count"
+    assert rows["PONTE_INTER_THREADS"] == rows["PONTE_WORKERS"] == "CPUs usable (cgroup quota, affinity)"
     assert rows["PONTE_PORT"] == "`8080`"
     assert rows["PONTE_MAX_BATCH"] == "`64`"

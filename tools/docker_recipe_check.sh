@@ -57,7 +57,7 @@ echo "== bake the model (models ensure)"
 echo "== import time of the app (before model load)"
 (cd "$WORK/app" && env -i PATH=/usr/bin:/bin HOME="$WORK/home" PONTE_PACKAGES_DIR="$WORK/opt/argos/packages" \
    PONTE_MODEL_LOADING=off "$WORK/opt/venv/bin/python" -c \
-   'import time; t=time.perf_counter(); import service; app=service.create_app(); print(f"import + create_app: {time.perf_counter()-t:.2f} s")')
+   'import time; t=time.perf_counter(); import service.web; app=service.web.create_app(); print(f"import + create_app: {time.perf_counter()-t:.2f} s")')
 
 echo "== serve as the image's CMD does, wait for /readyz"
 PORT=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -4,17 +4,20 @@ about low confidence."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from langdetect.lang_detect_exception import LangDetectException
 
-from service.core.langprofiles import SparseProfiles
+from service.core.langprofiles import SparseProfiles, shared_profiles
 
 UNDETERMINED = "und"
 
 # langdetect reports Chinese as zh-cn / zh-tw; the API speaks plain ISO codes.
 _CODE_ALIASES = {"zh-cn": "zh", "zh-tw": "zh"}
+_LANGDETECT_CODES = {"zh": ("zh-cn", "zh-tw")}
+
+FALLBACK = "fallback"
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Detection:
     confidence: float
     reliable: bool
     candidates: tuple[Candidate, ...]
-    method: str  # "detected" or "given"
+    method: str  # "detected", "given", or "fallback" (see choose_language)
 
 
 def letter_count(text: str) -> int:
@@ -49,7 +52,8 @@ class LanguageDetector:
         self._min_letters = min_letters
         self._min_confidence = min_confidence
         self._max_text_length = max_text_length
-        self._languages = frozenset(languages) if languages else None
+        self._languages = (frozenset(code for lang in languages for code in _LANGDETECT_CODES.get(lang, (lang,)))
+                           if languages else None)
         self._seed = seed
         self._lock = threading.Lock()
         self._profiles: SparseProfiles | None = None
@@ -58,7 +62,11 @@ class LanguageDetector:
         """Load langdetect's 55 language profiles (~0.5 s); done once, before the first request."""
         with self._lock:
             if self._profiles is None:
-                self._profiles = SparseProfiles(seed=self._seed)
+                profiles = shared_profiles(self._seed)
+                unknown = sorted(self._languages - set(profiles.langlist)) if self._languages else []
+                if unknown:
+                    raise ValueError(f"langdetect has no profile for {', '.join(unknown)}")
+                self._profiles = profiles
             return self._profiles
 
     def given(self, code: str) -> Detection:
@@ -70,6 +78,8 @@ class LanguageDetector:
         detector = self.load().create()
         detector.set_max_text_length(self._max_text_length)
         if self._languages:
+            # A zero prior keeps a language at zero through every update: the probabilities come out
+            # renormalised over the allowed languages.
             detector.set_prior_map({code: 1.0 for code in self._languages})
         detector.append(text)
         try:
@@ -85,3 +95,52 @@ class LanguageDetector:
         best = candidates[0]
         reliable = letter_count(text) >= self._min_letters and best.probability >= self._min_confidence
         return Detection(best.code, best.probability, reliable, candidates, "detected")
+
+
+@dataclass(frozen=True)
+class FallbackRule:
+    """When an unreliable detection may be replaced by a language the deployment can handle.
+
+    An installed language (or the target) is plausible when it is among the `top` candidates with at least
+    `min_probability`, or when the text has fewer than `min_letters` letters (too short to judge: under it
+    even a confident langdetect answer was measured wrong too often). Defaults measured on
+    tests/data/headlines (tools/measure_detect_fallback.py).
+    """
+
+    min_probability: float = 0.1
+    top: int = 3
+    min_letters: int = 45
+
+
+def choose_language(detection: Detection, installed: Sequence[str], target: str, *, letters: int,
+                    rule: FallbackRule = FallbackRule()) -> Detection:
+    """The detection to translate with: the original, or a plausible usable language marked `fallback`.
+
+    `installed` are the source languages with a model into `target`; `letters` is letter_count(text).
+    A detection that is given, undetermined, already usable, or reliable and long enough is returned as it is.
+    """
+    usable = (*installed, target)
+    if detection.method != "detected" or detection.code == UNDETERMINED or detection.code in usable:
+        return detection
+    short = letters < rule.min_letters
+    if detection.reliable and not short:
+        return detection
+    ranked = [c for c in detection.candidates[:rule.top] if c.code in usable]
+    plausible = [c for c in ranked if c.probability >= rule.min_probability]
+    if plausible:
+        best = plausible[0]
+    elif short and installed:
+        # nothing to go on: the deployment's first language (a candidate of any weight wins if there is one)
+        best = ranked[0] if ranked else Candidate(installed[0], 0.0)
+    else:
+        return detection
+    return replace(detection, code=best.code, confidence=best.probability, reliable=False, method=FALLBACK)
+
+
+def refusal_detail(detection: Detection, installed: Sequence[str], target: str) -> str:
+    """What a 422 unsupported-language says when choose_language found no plausible installed language."""
+    languages = ", ".join(installed) or "none"
+    how = "reliably" if detection.reliable else f"with probability {detection.confidence:.2f}"
+    return (f"the text was detected as {detection.code!r} ({how}) and no installed language is plausible "
+            f"(installed: {languages}; {target!r} passes through); if the text is in one of them, "
+            f"pass source_language explicitly")

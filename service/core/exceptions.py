@@ -10,11 +10,12 @@ class CoreError(Exception):
 class UnsupportedLanguageError(CoreError):
     """No installed model translates this language into the target."""
 
-    def __init__(self, language: str, target: str, available: tuple[str, ...]) -> None:
+    def __init__(self, language: str, target: str, available: tuple[str, ...], detail: str | None = None) -> None:
         super().__init__(f"no installed model translates {language!r} into {target!r}")
         self.language = language
         self.target = target
         self.available = available
+        self.detail = detail  # what to tell the caller, when the detector's view adds to the plain message
 
 
 class LanguageNotDetectedError(CoreError):
@@ -35,3 +36,7 @@ class ModelNotReadyError(CoreError):
 
 class PackageError(CoreError):
     """An Argos package file or folder is not usable; the message says what is wrong."""
+
+
+class EmptyDocumentError(CoreError):
+    """The document has no visible text to work on (markup, code or whitespace only)."""

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final, Literal
 
 from service.core.exceptions import ModelNotReadyError, UnsupportedLanguageError
 from service.core.packages import InstalledPackage, scan_packages
@@ -15,7 +16,10 @@ from service.core.translate import SentenceTranslator
 
 log = logging.getLogger(__name__)
 
-LOADING, READY, FAILED = "loading", "ready", "failed"
+ModelStatus = Literal["loading", "ready", "failed"]
+LOADING: Final = "loading"
+READY: Final = "ready"
+FAILED: Final = "failed"
 WARM_UP_TEXT = "Olá."
 
 
@@ -27,22 +31,25 @@ class ModelState:
     version: str
     source_language: str
     target_language: str
-    status: str  # loading | ready | failed
+    status: ModelStatus
     detail: str | None = None
 
 
 EngineFactory = Callable[[InstalledPackage], SentenceTranslator]
+# Told of every model state as it changes (found, ready, failed): the metrics keep their gauges current by it.
+StateListener = Callable[[ModelState], None]
 
 
 class ModelRegistry:
     """Installed packages into one target language, loaded once per worker, reached by source language."""
 
     def __init__(self, packages_dir: Path, target: str, factory: EngineFactory,
-                 required: Iterable[str] = ("pt",)) -> None:
+                 required: Iterable[str] = ("pt",), on_change: StateListener | None = None) -> None:
         self.packages_dir = packages_dir
         self.target = target
         self.required = tuple(required)
         self._factory = factory
+        self._on_change = on_change
         self._lock = threading.Lock()
         self._states: dict[str, ModelState] = {}
         self._engines: dict[str, SentenceTranslator] = {}
@@ -54,6 +61,7 @@ class ModelRegistry:
     def scan(self) -> None:
         """Find the installed packages into the target language; unusable folders are reported as failed."""
         good, broken = scan_packages(self.packages_dir)
+        found: list[ModelState] = []
         with self._lock:
             for pkg in good:
                 if pkg.to_code != self.target:
@@ -64,10 +72,14 @@ class ModelRegistry:
                     continue
                 self._states[pkg.from_code] = ModelState(pkg.name, pkg.version, pkg.from_code, pkg.to_code, LOADING)
                 self._packages[pkg.from_code] = pkg
+                found.append(self._states[pkg.from_code])
             for bad in broken:
                 log.error("unusable package folder %s: %s", bad.path, bad.reason)
                 self._states[f"?{bad.name}"] = ModelState(bad.name, "", "und", self.target, FAILED, bad.reason)
+                found.append(self._states[f"?{bad.name}"])
             self.scanned = True
+        for state in found:
+            self._announce(state)
 
     def load_all(self) -> None:
         """Load and warm up every package; a failure marks that model failed and leaves the rest working."""
@@ -91,8 +103,10 @@ class ModelRegistry:
                      time.perf_counter() - started)
 
     def load_in_background(self) -> threading.Thread:
-        """Start loading in a daemon thread (after the worker has forked)."""
-        thread = threading.Thread(target=self._load_safely, name="ponte-model-loader", daemon=True)
+        """Start loading in a thread (after the worker has forked). Not a daemon: a process that ends while a
+        model loads waits for the load to finish, since CTranslate2 aborts the process (SIGABRT) when its
+        threads are torn down in the middle of loading."""
+        thread = threading.Thread(target=self._load_safely, name="ponte-model-loader", daemon=False)
         thread.start()
         return thread
 
@@ -104,11 +118,16 @@ class ModelRegistry:
             with self._lock:
                 self._scan_error = f"{type(exc).__name__}: {exc}"
 
-    def _set(self, code: str, status: str, detail: str | None) -> None:
+    def _set(self, code: str, status: ModelStatus, detail: str | None) -> None:
         with self._lock:
             old = self._states[code]
-            self._states[code] = ModelState(old.package, old.version, old.source_language,
-                                            old.target_language, status, detail)
+            state = ModelState(old.package, old.version, old.source_language, old.target_language, status, detail)
+            self._states[code] = state
+        self._announce(state)
+
+    def _announce(self, state: ModelState) -> None:
+        if self._on_change is not None:
+            self._on_change(state)
 
     def states(self) -> list[ModelState]:
         """Every known model and its state, sorted by source language."""

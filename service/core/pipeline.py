@@ -5,16 +5,26 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from service.core.batching import Arrivals
-from service.core.detect import UNDETERMINED, Detection, LanguageDetector
-from service.core.exceptions import CoreError, LanguageNotDetectedError
+from service.core.detect import (
+    UNDETERMINED,
+    Detection,
+    FallbackRule,
+    LanguageDetector,
+    choose_language,
+    letter_count,
+    refusal_detail,
+)
+from service.core.exceptions import CoreError, LanguageNotDetectedError, UnsupportedLanguageError
 from service.core.lru import BoundedLru
 from service.core.models import ModelRegistry
 from service.core.segment import Segmentation, join_translation, split_sentences
 from service.core.tagging import Tag, Tagger
 
 AUTO = "auto"
+DEFAULT_FALLBACK = FallbackRule()
 
 
 @dataclass(frozen=True)
@@ -79,15 +89,46 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000.0, 2)
 
 
+class PipelineObserver(Protocol):
+    """What the pipeline tells whoever watches it (metrics, request logs); it never changes a result.
+
+    The methods do nothing by default, so an observer implements only what it needs."""
+
+    def detected(self, text: str, detection: Detection) -> None:
+        """A text's language was detected on its own (POST /v1/detect)."""
+        return None
+
+    def tagging(self, text: str, language: str | None) -> None:
+        """A text is about to be tagged in its own language; language None when it is to be detected."""
+        return None
+
+    def analyzing(self, documents: Sequence[Document]) -> None:
+        """Documents are about to be analyzed (or translated): called even if the analysis then fails."""
+        return None
+
+    def analyzed(self, documents: Sequence[Document], results: Sequence[Analysis | CoreError]) -> None:
+        """Documents were analyzed: one result or problem per document, in order."""
+        return None
+
+
+class NoObserver(PipelineObserver):
+    """The default observer: watches nothing."""
+
+
 class Pipeline:
     """The service's whole job, free of HTTP: the web layer and the CLI both call this."""
 
     def __init__(self, detector: LanguageDetector, models: ModelRegistry, tagger: Tagger, *,
                  documents: BoundedLru[tuple[str, str, bool], Analysis] | None = None,
-                 arrivals: Arrivals | None = None) -> None:
+                 arrivals: Arrivals | None = None, observer: PipelineObserver | None = None,
+                 fallback: FallbackRule | None = DEFAULT_FALLBACK) -> None:
         self.detector = detector
+        # When detection is unsure (or the text too short to judge) and an installed language is plausible,
+        # translate with it (method "fallback"); None refuses whatever is not detected as installed.
+        self.fallback = fallback
         self.models = models
         self.tagger = tagger
+        self.observer: PipelineObserver = observer if observer is not None else NoObserver()
         self.target = models.target
         self.arrivals = arrivals if arrivals is not None else Arrivals()
         # Whole results of recent documents (bounded by characters held): a repeated document
@@ -97,15 +138,25 @@ class Pipeline:
 
     def detect(self, text: str) -> Detection:
         """Detect the language of a text."""
-        return self.detector.detect(text)
+        detection = self.detector.detect(text)
+        self.observer.detected(text, detection)
+        return detection
 
-    def _language(self, text: str, source_language: str) -> Detection:
+    def _language(self, text: str, source_language: str, *, translating: bool = True) -> Detection:
         if source_language != AUTO:
             return self.detector.given(source_language)
         detection = self.detector.detect(text)
         if detection.code == UNDETERMINED:
             raise LanguageNotDetectedError(
                 "no language could be detected in this text; give source_language explicitly")
+        # the required languages count as installed: a missing model is a 503 to fix, not a language to refuse
+        installed = tuple(dict.fromkeys((*self.models.languages(), *self.models.required)))
+        if self.fallback is not None:
+            detection = choose_language(detection, installed, self.target, letters=letter_count(text),
+                                        rule=self.fallback)
+        if translating and detection.code != self.target and detection.code not in installed:
+            raise UnsupportedLanguageError(detection.code, self.target, installed,
+                                           detail=refusal_detail(detection, installed, self.target))
         return detection
 
     def translate(self, text: str, source_language: str = AUTO) -> Translation:
@@ -117,7 +168,8 @@ class Pipeline:
 
     def tag(self, text: str, language: str = AUTO) -> tuple[Tag, ...]:
         """Tag a text in its own language (no translation)."""
-        code = self._language(text, language).code
+        self.observer.tagging(text, None if language == AUTO else language)
+        code = self._language(text, language, translating=False).code
         return self.tagger.tag(text, code, None)
 
     def analyze(self, document: Document) -> Analysis:
@@ -130,6 +182,12 @@ class Pipeline:
     def analyze_many(self, documents: Sequence[Document], *, tag: bool = True) -> list[Analysis | CoreError]:
         """Analyze documents together: sentences of all documents in one language share one engine call,
         identical sentences are translated once; a document's problem is returned in its place."""
+        self.observer.analyzing(documents)
+        results = self._analyze_many(documents, tag=tag)
+        self.observer.analyzed(documents, results)
+        return results
+
+    def _analyze_many(self, documents: Sequence[Document], *, tag: bool) -> list[Analysis | CoreError]:
         started = time.perf_counter()
         results: list[Analysis | CoreError | None] = [None] * len(documents)
         detections: dict[int, Detection] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from service import create_app
+from service.web import create_app
 from tests.conftest import FakeFactory, make_settings
 from tests.contract import ContractClient
 

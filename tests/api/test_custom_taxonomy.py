@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from service import create_app
 from service.core.tagging import default_taxonomy_path
 from service.settings import ConfigError
+from service.web import create_app
 from tests.conftest import FakeFactory
 from tests.contract import ContractClient
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from service import create_app
+from service.web import create_app
 from tests.conftest import FakeFactory, make_settings
 from tests.contract import ContractClient
 

@@ -1,0 +1,234 @@
+"""Markdown in, Markdown out: the text of each paragraph, heading and table cell, spliced back in place.
+
+markdown-it-py (CommonMark plus tables) finds the blocks and their inline tokens. Its inline parser is
+taught to record where each text token starts, so render replaces exactly those source ranges and
+copies everything else byte for byte: markers of headings, lists, quotes, tables, emphasis and links,
+link and image URLs, code blocks, inline code, HTML and front matter (``---`` YAML ``---``) come back
+untouched. Inline code, autolinks, escapes and entities keep their text; an image's description is an
+extra. Text that render writes is escaped so that it cannot open new Markdown syntax.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.parser_inline import ParserInline
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+from service.core.formats.slots import SentenceSpan, VisibleText
+
+_SPECIAL = "\\`*_[]<>|&~"
+_LINE_START = "#>+-="
+
+Edit = tuple[int, int, str]  # [start, end) of the source and its replacement
+
+
+class _State(StateInline):
+    """StateInline that notes where each token starts in the inline source."""
+
+    def pushPending(self) -> Token:
+        content = self.pending
+        token = super().pushPending()
+        token.meta = {"at": self.src.rfind(content, 0, self.pos)}
+        return token
+
+    def push(self, ttype: str, tag: str, nesting: Any) -> Token:
+        at = self.pos
+        token = super().push(ttype, tag, nesting)
+        if ttype != "text":
+            token.meta = {"at": at}
+        return token
+
+
+class _Inline(ParserInline):
+    def parse(self, src: str, md: MarkdownIt, env: Any, tokens: list[Token]) -> list[Token]:
+        state = _State(src, md, env, tokens)
+        self.tokenize(state)
+        for rule in self.ruler2.getRules(""):
+            rule(state)
+        return state.tokens
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark").enable("table")
+    # Joined text tokens would lose their positions: escapes, entities and stray delimiters stay apart.
+    md.core.ruler.disable("text_join")
+    md.inline.ruler2.disable("fragments_join")
+    inline = _Inline()
+    inline.ruler, inline.ruler2 = md.inline.ruler, md.inline.ruler2
+    md.inline = inline
+    return md
+
+
+_MD = _parser()
+
+
+def _front_matter(source: str) -> int:
+    """Length of a leading ``---`` YAML ``---`` block (0 when there is none)."""
+    lines = source.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != "---":
+        return 0
+    length = len(lines[0])
+    for line in lines[1:]:
+        length += len(line)
+        if line.rstrip() in ("---", "..."):
+            return length
+    return 0
+
+
+def _escape(text: str, line_start: bool) -> str:
+    out = "".join("\\" + char if char in _SPECIAL else char for char in text)
+    if line_start:
+        digits = len(out) - len(out.lstrip("0123456789"))
+        if out[:1] in _LINE_START:
+            out = "\\" + out
+        elif digits and out[digits:digits + 1] in (".", ")"):  # "1." would open a list
+            out = out[:digits] + "\\" + out[digits:]
+    return out
+
+
+class _Walk(VisibleText[tuple[int, int, bool]]):
+    """Blocks of visible text from the token stream; a ref is (source start, source end, at line start)."""
+
+    def __init__(self, body: str) -> None:
+        super().__init__()
+        self.body = body
+        self.line_starts = [0]
+        for index, char in enumerate(body):
+            if char == "\n":
+                self.line_starts.append(index + 1)
+        self.cursor: dict[int, int] = {}
+        self.images: list[tuple[int, int, str]] = []
+
+    def run(self, tokens: list[Token]) -> None:
+        for token in tokens:
+            if token.type == "inline" and token.map:
+                self._inline(token)
+                self.end_block()
+
+    def _locate(self, token: Token) -> list[int] | None:
+        """Source offset of the start of each line of the inline token's content, or None."""
+        assert token.map is not None
+        starts = []
+        for k, line in enumerate(token.content.split("\n")):
+            number = token.map[0] + k
+            if number >= len(self.line_starts):
+                return None
+            begin = self.line_starts[number]
+            end = self.line_starts[number + 1] if number + 1 < len(self.line_starts) else len(self.body)
+            found = self.body.find(line, max(begin, self.cursor.get(number, begin)), end)
+            if found < 0:
+                return None
+            self.cursor[number] = found + len(line)
+            starts.append(found)
+        return starts
+
+    def _inline(self, token: Token) -> None:
+        starts = self._locate(token)
+        content = token.content
+        line_offsets = [0]
+        for index, char in enumerate(content):
+            if char == "\n":
+                line_offsets.append(index + 1)
+
+        def source(at: int) -> tuple[int, bool]:
+            line = max(k for k, start in enumerate(line_offsets) if start <= at)
+            assert starts is not None
+            return starts[line] + at - line_offsets[line], at == line_offsets[line]
+
+        children = token.children or []
+        labels = _reference_labels(children, content)
+        autolink = False
+        depth = 0
+        for index, child in enumerate(children):
+            kind = child.type
+            at = (child.meta or {}).get("at")
+            if kind == "text":
+                if (autolink or index in labels or starts is None or at is None
+                        or content[at:at + len(child.content)] != child.content):
+                    self.add(None, child.content, protected=autolink, depth=depth)
+                else:
+                    begin, line_start = source(at)
+                    self.add((begin, begin + len(child.content), line_start), child.content, depth=depth)
+            elif kind in ("code_inline", "text_special"):
+                self.add(None, child.content, protected=kind == "code_inline", depth=depth)
+            elif child.nesting:
+                depth += child.nesting
+            if kind == "softbreak":
+                self.add(None, " ")
+            elif kind == "hardbreak":
+                self.line_break()
+            elif kind == "image":
+                self._image(child, starts is not None and at is not None, source if starts is not None else None)
+            if kind == "link_open":
+                autolink = child.markup == "autolink"
+            elif kind == "link_close":
+                autolink = False
+
+    def _image(self, child: Token, located: bool, source: Any) -> None:
+        label = child.content
+        at = (child.meta or {}).get("at")
+        if located and at is not None and label.strip():
+            begin, _ = source(at + 2)  # after "!["
+            tail = self.body[begin + len(label) + 1:begin + len(label) + 3]
+            full = tail[:1] == "(" or (tail[:1] == "[" and tail != "[]")  # else the text is a reference label
+            if self.body[begin:begin + len(label)] == label and full:
+                self.images.append((begin, begin + len(label), label))
+
+
+def _reference_labels(children: list[Token], content: str) -> set[int]:
+    """Indices of the tokens inside [shortcut] and [collapsed][] reference links: their text is the label."""
+    inside: set[int] = set()
+    opened: int | None = None
+    for index, child in enumerate(children):
+        if child.type == "link_open":
+            opened = index
+        elif child.type == "link_close" and opened is not None:
+            at = (child.meta or {}).get("at")
+            after = content[at + 1:at + 3] if at is not None else ""
+            if not (after[:1] == "(" or (after[:1] == "[" and after != "[]")):
+                inside.update(range(opened + 1, index))
+            opened = None
+    return inside
+
+
+class MarkdownLayout:
+    """The visible text of a Markdown document, and how to splice a translation back into it."""
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._front = _front_matter(source)
+        body = source[self._front:]
+        self._walk = _Walk(body)
+        self._walk.run(_MD.parse(body))
+        self.visible_text = "".join(self._walk.parts)
+        self.protected = tuple(self._walk.protected)
+        self.extras = tuple(label for _, _, label in self._walk.images)
+
+    def render(self, translated_visible: str, sentence_map: Sequence[SentenceSpan], extras: Sequence[str]) -> str:
+        """Return the Markdown source with the translated text and image descriptions spliced in."""
+        if len(extras) != len(self.extras):
+            raise ValueError(f"expected {len(self.extras)} translated extras, got {len(extras)}")
+        body = self._walk.body
+        edits: list[Edit] = []
+        for ref, text in self._walk.new_texts(translated_visible, sentence_map):
+            if ref is None:
+                continue
+            start, end, line_start = ref
+            if line_start and not text.strip():
+                continue  # an emptied line would end the paragraph: it keeps its words
+            if text != body[start:end]:
+                edits.append((start, end, _escape(text, line_start)))
+        for (start, end, label), value in zip(self._walk.images, extras, strict=True):
+            if value != label:
+                edits.append((start, end, _escape(value, False)))
+        parts = [self._source[: self._front]]
+        cursor = 0
+        for start, end, text in sorted(edits):
+            parts += [body[cursor:start], text]
+            cursor = end
+        parts.append(body[cursor:])
+        return "".join(parts)

@@ -1,0 +1,310 @@
+"""Where the translated words go: split each translated sentence over the text slots of its source.
+
+A slot is one run of visible text that markup delimits (an HTML text node, a Markdown text token).
+Markup never moves: only the text inside the slots changes, so the element tree is preserved whatever
+the engine writes. Placement works per sentence. Fixed slots (inline code, protected spans) keep their
+own text; where that text reappears verbatim in the translation it is taken out and anchors the cut.
+A free slot whose source text reappears verbatim (a name, a version, a number) anchors the same way.
+The words between anchors are shared among the free slots in proportion to their source length.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Generic, TypeVar
+
+SentenceSpan = tuple[int, int, int, int]
+
+# Shorter source texts ("a", "de") reappear by chance, so they never anchor a free slot.
+_MIN_ANCHOR = 4
+
+Ref = TypeVar("Ref")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A run of visible text: its [start, end) span in visible_text; fixed slots keep their text."""
+
+    start: int
+    end: int
+    fixed: bool = False
+
+
+@dataclass(frozen=True)
+class Placed:
+    """The translated text of a slot, and whether a space should separate it from the next slot."""
+
+    text: str
+    space_after: bool
+
+
+def place(visible: str, slots: Sequence[Slot], translated: str, sentence_map: Sequence[SentenceSpan]) -> list[Placed]:
+    """Return the new text of every slot, in slot order; slots no sentence covers keep their text."""
+    pieces: list[list[str]] = [[] for _ in slots]
+    covered = [False] * len(slots)
+    space_after = [False] * len(slots)
+    starts = [slot.start for slot in slots]
+    for src_start, src_end, dst_start, dst_end in sentence_map:
+        first = max(bisect.bisect_right(starts, src_start) - 1, 0)
+        members = []
+        for i in range(first, len(slots)):
+            if slots[i].start >= src_end:
+                break
+            if slots[i].end > src_start:
+                members.append(i)
+        if not members:
+            continue
+        target = translated[dst_start:dst_end].strip()
+        cuts = _cut(visible, slots, members, src_start, src_end, target)
+        for index, (text, space) in zip(members, cuts, strict=True):
+            covered[index] = True
+            if text:
+                pieces[index].append(text)
+            space_after[index] = space
+        space_after[members[-1]] = True  # a sentence boundary is a space
+    placed = []
+    for index, slot in enumerate(slots):
+        if covered[index]:
+            placed.append(Placed(" ".join(pieces[index]), space_after[index]))
+        else:
+            placed.append(Placed(visible[slot.start:slot.end], True))
+    return placed
+
+
+def _cut(visible: str, slots: Sequence[Slot], members: list[int], src_start: int, src_end: int,
+         target: str) -> list[tuple[str, bool]]:
+    """Share one translated sentence among the slots it covers; returns (text, space after) per slot."""
+    result = _cut_anchored(visible, slots, members, src_start, src_end, target, free_anchors=True)
+    free = [k for k, i in enumerate(members) if not slots[i].fixed]
+    if any(not result[k][0] for k in free) and len(target.split()) >= len(members):
+        # A name the engine moved ahead of its neighbours left a slot empty: share by proportion only.
+        result = _cut_anchored(visible, slots, members, src_start, src_end, target, free_anchors=False)
+    return result
+
+
+def _cut_anchored(visible: str, slots: Sequence[Slot], members: list[int], src_start: int, src_end: int,
+                  target: str, *, free_anchors: bool) -> list[tuple[str, bool]]:
+    count = len(members)
+    fixed = [slots[i].fixed for i in members]
+    if count == 1:
+        return [("" if fixed[0] else target, True)]
+    spans = [(max(slots[i].start, src_start), min(slots[i].end, src_end)) for i in members]
+    anchors: dict[int, tuple[int, int]] = {}
+    cursor = 0
+    for position, (start, end) in enumerate(spans):
+        text = visible[start:end]
+        if fixed[position] or (free_anchors and len(text) >= _MIN_ANCHOR):
+            found = target.find(text, cursor) if fixed[position] else _find_word(target, text, cursor)
+            if found >= 0:
+                anchors[position] = (found, found + len(text))
+                cursor = found + len(text)
+    # A protected text the engine moved out of order is still taken out of the free text (blanked, so
+    # offsets hold): the element keeps it, and it must not appear twice.
+    for position, (start, end) in enumerate(spans):
+        if fixed[position] and position not in anchors:
+            text = visible[start:end]
+            found = _find_outside(target, text, anchors.values())
+            if found >= 0:
+                target = target[:found] + " " * len(text) + target[found + len(text):]
+    pieces: list[list[str]] = [[] for _ in members]
+    ends: list[int | None] = [None] * count
+    orphans: list[str] = []
+    for position, (start, end) in anchors.items():
+        ends[position] = end
+        if not fixed[position]:
+            pieces[position].append(target[start:end])
+    order = sorted(anchors)
+    bounds = [(-1, 0), *((p, anchors[p][0]) for p in order)]
+    closing = [*(anchors[p][1] for p in order)]
+    for k, (position, gap_end) in enumerate([*((p, anchors[p][0]) for p in order), (count, len(target))]):
+        previous, gap_start = bounds[k][0], (closing[k - 1] if k else 0)
+        gap = target[gap_start:gap_end]
+        free = [p for p in range(previous + 1, position) if not fixed[p]]
+        if free:
+            words = _share(gap, gap_start, [spans[p] for p in free], visible)
+            for p, (text, last) in zip(free, words, strict=True):
+                if text:
+                    pieces[p].append(text)
+                    ends[p] = last
+        elif gap.strip():
+            if previous >= 0 and not fixed[previous]:
+                pieces[previous].append(gap.strip())
+                ends[previous] = gap_end
+            elif position < count and not fixed[position]:
+                pieces[position].insert(0, gap.strip())
+            else:
+                orphans.append(gap.strip())
+    if orphans:  # text between protected spans with no free slot there: give it to the nearest free slot
+        free_members = [p for p in range(count) if not fixed[p]]
+        if free_members:
+            pieces[free_members[-1]].extend(orphans)
+    return [
+        (" ".join(parts), last is None or last >= len(target) or target[last].isspace() or target[last - 1].isspace())
+        for parts, last in zip(pieces, ends, strict=True)
+    ]
+
+
+def _find_word(target: str, text: str, cursor: int) -> int:
+    """First occurrence of text from cursor that does not start or end inside a word, or -1."""
+    found = target.find(text, cursor)
+    while found >= 0:
+        before = target[found - 1:found]
+        after = target[found + len(text):found + len(text) + 1]
+        if not (before.isalnum() and text[0].isalnum()) and not (after.isalnum() and text[-1].isalnum()):
+            return found
+        found = target.find(text, found + 1)
+    return -1
+
+
+def _find_outside(target: str, text: str, taken: Iterable[tuple[int, int]]) -> int:
+    """First occurrence of text in target that overlaps no taken range, or -1."""
+    ranges = list(taken)
+    found = target.find(text)
+    while found >= 0:
+        if all(found + len(text) <= a or found >= b for a, b in ranges):
+            return found
+        found = target.find(text, found + 1)
+    return -1
+
+
+def _share(text: str, offset: int, spans: list[tuple[int, int]], visible: str) -> list[tuple[str, int | None]]:
+    """Split text at word boundaries into len(spans) parts in proportion to the spans' lengths.
+
+    Returns each part and the target offset where it ends (None for an empty part). Text the engine
+    left as it was ("10<sup>6</sup>", names) goes back exactly where it came from.
+    """
+    source = visible[spans[0][0]:spans[-1][1]]
+    if text.strip() == source:
+        skip = offset + len(text) - len(text.lstrip())
+        return [(visible[a:b].strip(), skip + b - spans[0][0] if visible[a:b].strip() else None) for a, b in spans]
+    words: list[tuple[int, int]] = []
+    position = 0
+    for word in text.split():
+        start = text.index(word, position)
+        position = start + len(word)
+        words.append((start, position))
+    weights = [max(end - start, 1) for start, end in spans]
+    total = sum(weights)
+    cuts = [0]
+    running = 0
+    for weight in weights[:-1]:
+        running += weight
+        cuts.append(max(cuts[-1], min(len(words), round(len(words) * running / total))))
+    cuts.append(len(words))
+    if len(words) >= len(spans):  # every slot that had text keeps at least one word
+        for k in range(1, len(spans)):
+            cuts[k] = max(cuts[k], cuts[k - 1] + 1)
+        for k in range(len(spans) - 1, 0, -1):
+            cuts[k] = min(cuts[k], cuts[k + 1] - 1)
+    parts: list[tuple[str, int | None]] = []
+    for a, b in pairwise(cuts):
+        if a == b:
+            parts.append(("", None))
+        else:
+            parts.append((" ".join(text[s:e] for s, e in words[a:b]), offset + words[b - 1][1]))
+    return parts
+
+
+_WS = " \t\n\r\f"
+# HTML and Markdown collapse ASCII whitespace only: a no-break space is a character of the text.
+_TO_SPACE = str.maketrans("\t\n\r\f", "    ")
+
+
+def _words(text: str) -> str:
+    return " ".join(word for word in text.translate(_TO_SPACE).split(" ") if word)
+
+
+@dataclass
+class _Run(Generic[Ref]):
+    ref: Ref | None  # what render rewrites (a text node, a source range); None: the slot keeps its text
+    block: int
+    lead: str
+    trail: str
+    depth: int  # how many inline elements enclose it: a space goes on the outer side of a boundary
+    gap_after: bool = False  # whitespace between this slot and the next comes from outside both
+
+
+class VisibleText(Generic[Ref]):
+    """Builds visible text from runs of raw text in document order, as a browser collapses whitespace.
+
+    Blocks are separated by a blank line, line breaks inside a block are kept as one line break.
+    ``new_texts`` gives each run its raw replacement text, with the whitespace around it preserved.
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.block = 0
+        self.block_has_text = False
+        self.pending = ""
+        self.pending_between = False
+        self.slots: list[Slot] = []
+        self.runs: list[_Run[Ref]] = []
+        self.protected: list[tuple[int, int]] = []
+
+    def end_block(self) -> None:
+        """End the current block: the next text starts a new paragraph."""
+        if self.block_has_text:
+            self.block += 1
+            self.block_has_text = False
+        self.pending, self.pending_between = "", False
+
+    def line_break(self) -> None:
+        """A line break inside the block (<br>, a Markdown hard break)."""
+        if self.block_has_text:
+            self.pending, self.pending_between = "\n", True
+
+    def add(self, ref: Ref | None, raw: str, *, fixed: bool = False, protected: bool = False, depth: int = 0) -> None:
+        """Add a run of raw text; ref None (or fixed) keeps its text, protected also marks the range."""
+        stripped = raw.lstrip(_WS)
+        lead = raw[: len(raw) - len(stripped)]
+        body = stripped.rstrip(_WS)
+        trail = stripped[len(body):]
+        if not body:
+            if raw and self.block_has_text and not self.pending:
+                self.pending, self.pending_between = " ", True
+            return
+        within = self.pending or (" " if lead else "")
+        separator = within if self.block_has_text else ("\n\n" if self.length else "")
+        if self.runs and self.runs[-1].block == self.block:
+            self.runs[-1].gap_after = self.pending_between and bool(separator)
+        text = separator + _words(body)
+        start = self.length + len(separator)
+        self.parts.append(text)
+        self.length += len(text)
+        keeps = fixed or protected or ref is None
+        self.slots.append(Slot(start, self.length, keeps))
+        self.runs.append(_Run(None if keeps else ref, self.block, lead, trail, depth))
+        if protected:
+            self.protected.append((start, self.length))
+        self.block_has_text = True
+        self.pending = " " if trail else ""
+        self.pending_between = False
+
+    def new_texts(self, translated: str, sentence_map: Sequence[SentenceSpan]) -> list[tuple[Ref | None, str]]:
+        """Each rewritable run's ref and its new raw text (translation plus the whitespace to keep)."""
+        placed = place("".join(self.parts), self.slots, translated, sentence_map)
+        runs = self.runs
+        out: list[tuple[Ref | None, str]] = []
+        space_next = False
+        for index, run in enumerate(runs):
+            new = placed[index]
+            first = index == 0 or runs[index - 1].block != run.block
+            last = index == len(runs) - 1 or runs[index + 1].block != run.block
+            lead = run.lead if (first or placed[index - 1].space_after) else ""
+            lead = lead or (" " if space_next else "")
+            trail = run.trail if (last or new.space_after) else ""
+            space_next = False
+            if (new.space_after and not last and not run.trail and not run.gap_after and not runs[index + 1].lead
+                    and (placed[index + 1].text or runs[index + 1].ref is None)):
+                # The text has a space here that the source had not: put it outside the inline element.
+                if run.depth > runs[index + 1].depth and runs[index + 1].ref is not None:
+                    space_next = True
+                else:
+                    trail = " "
+            if run.ref is not None:
+                out.append((run.ref, lead + new.text + trail))
+        return out

@@ -1,0 +1,85 @@
+"""Metrics and logs through a real gunicorn server whose workers are recycled."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.contract import check_response
+from tests.server import Server
+from tests.test_metrics import samples, value
+
+# --- several gunicorn workers ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def recycling_server(packages_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """2 workers that are recycled every ~40 requests: samples of dead workers must still count."""
+    server = Server(packages_dir, tmp_path_factory.mktemp("metrics-server") / "server.log",
+                    PONTE_MAX_REQUESTS="40", PONTE_MAX_REQUESTS_JITTER="10")
+    server.start(ready_within=60)
+    yield server
+    server.stop()
+
+
+def get(server: Server, path: str) -> requests.Response:
+    response = requests.get(server.url + path, timeout=30)
+    check_response("GET", path, response, response.status_code, response.headers["Content-Type"].split(";")[0],
+                   response.text)
+    return response
+
+
+@pytest.mark.slow
+def test_several_workers_add_up(recycling_server: Server) -> None:
+    sent = 120
+    answers: list[int] = []
+    lock = threading.Lock()
+
+    def send(start: int) -> None:
+        with requests.Session() as session:
+            for i in range(start, sent, 4):
+                response = session.post(recycling_server.url + "/v1/detect",
+                                        json={"text": f"O arquivo {i} foi salvo com sucesso."}, timeout=30,
+                                        headers={"Connection": "close"})
+                with lock:
+                    answers.append(response.status_code)
+
+    threads = [threading.Thread(target=send, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert answers == [200] * sent
+
+    scraped = samples(get(recycling_server, "/metrics").text)
+    assert value(scraped, "ponte_http_requests_total", route="/v1/detect", status="200") == sent
+    assert value(scraped, "ponte_http_request_duration_seconds_count", route="/v1/detect") == sent
+    assert value(scraped, "ponte_workers") == 2  # live workers only (dead ones are marked so)
+    assert value(scraped, "ponte_worker_starts_total") > 2  # the first two, then recycled ones
+    assert value(scraped, "ponte_worker_exits_total") >= 1
+
+    # both workers served: the request log names the process of each line
+    log_lines = [json.loads(line) for line in recycling_server.log().splitlines() if line.startswith("{")]
+    pids = {line["pid"] for line in log_lines
+            if line["logger"] == "service.request" and line["route"] == "/v1/detect"}
+    assert len(pids) >= 2
+
+
+@pytest.mark.slow
+def test_server_logs_are_json_lines_without_text(recycling_server: Server) -> None:
+    secret = "Texto confidencial do cliente sobre a fusão."
+    response = requests.post(recycling_server.url + "/v1/detect", json={"text": secret},
+                             headers={"X-Request-ID": "soak-check-1"}, timeout=30)
+    assert response.headers["X-Request-ID"] == "soak-check-1"
+    lines = [line for line in recycling_server.log().splitlines() if line.strip()]
+    # every line, gunicorn's too, is JSON; but the CLI's own line before it execs gunicorn
+    parsed = [json.loads(line) for line in lines if "starting gunicorn" not in line]
+    assert len(parsed) >= len(lines) - 1
+    assert any(p["logger"] == "gunicorn.error" for p in parsed)
+    mine = [p for p in parsed if p.get("request_id") == "soak-check-1"]
+    assert len(mine) == 1 and mine[0]["status"] == 200 and mine[0]["text_length"] == len(secret)
+    assert "confidencial" not in recycling_server.log()
