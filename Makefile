@@ -25,15 +25,15 @@ venv: $(RUNTIME_STAMP)
 
 ## make run: install what is missing, make sure the pt->en model is installed, serve on PONTE_HOST:PONTE_PORT
 run: $(RUNTIME_STAMP)
-	OMP_NUM_THREADS=1 $(PY) -m service models ensure
-	OMP_NUM_THREADS=1 exec $(PY) -m service serve
+	$(PY) -m service models ensure
+	exec $(PY) -m service serve
 
 ## make test: lint, type-check and the whole test suite, offline
 test: $(DEV_STAMP) lint typecheck unit
 
 ## make test-fast: core and API tests only (no subprocesses, no real servers): the edit-test loop
 test-fast: $(DEV_STAMP)
-	OMP_NUM_THREADS=1 $(PY) -m pytest -q --ignore=tests/integration
+	$(PY) -m pytest -q --ignore=tests/integration
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
@@ -43,7 +43,7 @@ typecheck: $(DEV_STAMP)
 	$(PY) -m mypy
 
 unit: $(DEV_STAMP)
-	OMP_NUM_THREADS=1 $(PY) -m pytest
+	$(PY) -m pytest
 
 ## make docker-check: the Dockerfile's install steps in a fresh virtualenv (no Docker engine needed)
 docker-check:
@@ -54,7 +54,7 @@ clean:
 
 ## make bench: engine limit vs service on the shipped workload; writes bench/RESULTS.md
 bench: $(DEV_STAMP)
-	OMP_NUM_THREADS=1 $(PY) bench/bench.py
+	$(PY) bench/bench.py
 
 ## make audit: pip-audit of the pinned runtime requirements (needs PyPI's vulnerability data over the network).
 ## Exit 1: vulnerabilities found; exit 2: packages could not be audited (service unreachable), said plainly.
@@ -64,12 +64,12 @@ audit: $(DEV_STAMP)
 ## make fuzz: schemathesis from openapi.yaml against a real 2-worker gunicorn server, 200 examples per operation
 ## (`make test` runs the same with 25)
 fuzz: $(DEV_STAMP)
-	OMP_NUM_THREADS=1 PONTE_FUZZ_EXAMPLES=$${PONTE_FUZZ_EXAMPLES:-200} $(PY) -m pytest -q -s -p no:cacheprovider \
+	PONTE_FUZZ_EXAMPLES=$${PONTE_FUZZ_EXAMPLES:-200} $(PY) -m pytest -q -s -p no:cacheprovider \
 	    tests/integration/test_fuzz.py
 
 ## make soak: 5 minutes at concurrency 8 against 2 recycling workers (bench/soak.py --help)
 soak: $(DEV_STAMP)
-	OMP_NUM_THREADS=1 $(PY) bench/soak.py --seconds $${SOAK_SECONDS:-300}
+	$(PY) bench/soak.py --seconds $${SOAK_SECONDS:-300}
 
 ## make eval-tags: per-topic precision/recall/F1 of the tagger on tests/data/tagging_eval.jsonl
 eval-tags: $(DEV_STAMP)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from service.config import Settings
 from service.core.batching import Arrivals, BatchingTranslator
 from service.core.detect import LanguageDetector
 from service.core.lru import BoundedLru
@@ -14,6 +13,7 @@ from service.core.packages import InstalledPackage
 from service.core.pipeline import Pipeline, PipelineObserver
 from service.core.tagging import Tagger, Taxonomy, default_taxonomy_path, load_taxonomy
 from service.core.translate import ArgosTranslator, CachingTranslator, DecodingOptions, SentenceTranslator
+from service.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from service.config import ConfigError, load_settings
 from service.problems import problem
+from service.settings import ConfigError, load_settings
 from service.web import create_app
 from service.web.security import ApiKeys, is_loopback
 from tests.api.test_errors import assert_problem

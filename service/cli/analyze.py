@@ -37,12 +37,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from service.batch import analyze_items
-from service.config import Settings
 from service.core.exceptions import CoreError
 from service.core.pipeline import Pipeline
 from service.engines import Engines, build_engines
 from service.logs import configure_logging
 from service.problems import MalformedJson, from_api_error, problem
+from service.settings import Settings
 from service.shards import ALL, Shard, in_shard, number_line, parse_shard, shard_from_env
 
 log = logging.getLogger(__name__)
@@ -462,7 +462,6 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         raise UsageError("--resume needs --output FILE (it appends to that file)")
     if not to_stdout and args.input != STDIO and Path(args.input).resolve() == Path(args.output).resolve():
         raise UsageError("--input and --output are the same file")
-    os.environ.setdefault("OMP_NUM_THREADS", "1")  # before CTranslate2 loads (as `serve` does)
     shard = _chosen_shard(args)
     sharded = shard != ALL or args.shards is not None
 

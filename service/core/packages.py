@@ -126,6 +126,28 @@ def _archive_root(archive: zipfile.ZipFile, where: str) -> str:
     return root
 
 
+def check_archive(archive_path: Path) -> dict[str, Any]:
+    """Check, without extracting, that a file is an .argosmodel: a zip, one top folder, a good metadata.json."""
+    where = archive_path.name
+    if not archive_path.is_file():
+        raise PackageError(f"{archive_path}: no such file")
+    if not zipfile.is_zipfile(archive_path):
+        raise PackageError(f"{where}: not a valid Argos package (an .argosmodel is a zip archive)")
+    try:
+        with zipfile.ZipFile(archive_path) as archive:
+            root = _archive_root(archive, where)
+            try:
+                raw = archive.read(f"{root}/metadata.json")
+            except KeyError:
+                raise PackageError(f"{where}: no {root}/metadata.json") from None
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise PackageError(f"{where}: cannot be read as a zip archive: {exc}") from None
+    try:
+        return _check_metadata(json.loads(raw.decode("utf-8")), where)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PackageError(f"{where}: metadata.json is not valid JSON ({exc})") from None
+
+
 def install_archive(archive_path: Path, packages_dir: Path) -> InstalledPackage:
     """Validate an .argosmodel file and install it; a bad file leaves the installed packages untouched."""
     where = archive_path.name

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Flask
 
-from service.config import Settings, load_settings
 from service.core.models import EngineFactory
 from service.logs import configure_logging
+from service.settings import Settings, load_settings
 
 
 def create_app(settings: Settings | None = None, *, engine_factory: EngineFactory | None = None,

@@ -18,8 +18,8 @@ from flask import Flask, Response, g, request
 from flask_limiter import Limiter, RateLimitExceeded
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service.config import Settings, api_key_digests
 from service.problems import TooManyRequests, Unauthorized, from_api_error
+from service.settings import Settings, api_key_digests
 from service.web.errors import problem_response
 
 log = logging.getLogger(__name__)
