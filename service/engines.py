@@ -60,7 +60,8 @@ def build_engines(settings: Settings, factory: EngineFactory | None = None, *,
     pipeline does, `on_model_change` every model state change."""
     taxonomy = load_taxonomy(settings.taxonomy or default_taxonomy_path())
     detector = LanguageDetector(min_letters=settings.detect_min_chars,
-                                min_confidence=settings.detect_min_confidence)
+                                min_confidence=settings.detect_min_confidence,
+                                languages=settings.detect_languages or None)
     arrivals = Arrivals()
     models = ModelRegistry(settings.packages_dir, settings.target_language,
                            factory or argos_engine_factory(settings, arrivals), settings.required_languages,

@@ -165,6 +165,14 @@ def _check_api_keys_file(path: Path | None) -> None:
         _file_digests(path)
 
 
+def _check_detect_languages(codes: tuple[str, ...]) -> None:
+    from service.core.detect import unknown_languages
+
+    unknown = unknown_languages(codes)
+    if unknown:
+        raise ValueError(f"langdetect has no profile for {', '.join(unknown)}")
+
+
 def _check_taxonomy(path: Path | None) -> None:
     if path is None:
         return
@@ -265,6 +273,10 @@ class Settings:
     batch_max_sentences: int = setting(256, ge=1, doc="sentences in one shared engine call")
     max_batch: int = setting(64, ge=1, doc="documents per `POST /v1/analyze/batch`")
     detect_min_chars: int = setting(25, ge=1, doc="below this many letters, `reliable` is false")
+    detect_languages: tuple[str, ...] = setting(
+        (), parse=_languages, check=_check_detect_languages, shown="– (all 55 of langdetect)",
+        doc="the languages your traffic may be in (comma-separated): detection chooses among these only "
+            "(not just the installed ones: with `pt` alone, Spanish would be taken for Portuguese)")
     detect_min_confidence: float = setting(0.90, ge=0.0, le=1.0, doc="below this confidence, `reliable` is false")
     model_loading: Literal["background", "eager", "off"] = setting(
         "background", doc="`background`: health answers at once, `/readyz` waits; `eager`: load before serving; "
@@ -305,6 +317,8 @@ class Settings:
     max_requests_jitter: int = setting(0, ge=0, doc="random jitter added to `PONTE_MAX_REQUESTS`")
     timeout: int = setting(120, ge=1, doc="gunicorn worker timeout, seconds")
     graceful_timeout: int = setting(30, ge=0, doc="seconds in-flight requests get to finish after SIGTERM")
+    ui: bool = setting(True, doc="serve the pages for people: `/` (try a text) and `/docs` (API reference); "
+                                 "`false` turns both off")
 
 
 # ---------------------------------------------------------------- reading and checking

@@ -39,6 +39,7 @@ CUSTOM_BAD: dict[str, tuple[str, str]] = {
     "rate_limit": ("lots", "is not a limit"),
     "rate_limit_storage_uri": ("localhost", "is not a URI"),
     "metrics_dir": (NOWHERE, "no such folder"),
+    "detect_languages": ("pt,gl", "langdetect has no profile for gl"),
 }
 # Free text: any value is accepted (a wrong host or URL fails where it is used, with its own message).
 NO_BAD_VALUE = {"host", "target_language", "package_index_url", "packages_dir"}

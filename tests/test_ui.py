@@ -18,9 +18,7 @@ PAGES = ["/", "/docs"]
 
 @pytest.fixture
 def ui_app(packages_dir: Path) -> Flask:
-    app = create_app(make_settings(packages_dir), engine_factory=FakeFactory())
-    ui.init_app(app)
-    return app
+    return create_app(make_settings(packages_dir), engine_factory=FakeFactory())  # the pages are on by default
 
 
 def _get(app: Flask, path: str, **kwargs: Any) -> TestResponse:
@@ -58,8 +56,7 @@ def test_pages_are_html(ui_app: Flask, path: str) -> None:
 # /static/...: the app's own static route would serve the same folder (service/web/static) if it had one.
 @pytest.mark.parametrize("path", [*PAGES, "/ui/static/app.js", "/static/app.js"])
 def test_disabled_pages_are_not_there(packages_dir: Path, path: str) -> None:
-    app = create_app(make_settings(packages_dir), engine_factory=FakeFactory())
-    ui.init_app(app, enabled=False)
+    app = create_app(make_settings(packages_dir, ui=False), engine_factory=FakeFactory())
     response = _get(app, path)
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
@@ -110,3 +107,15 @@ def test_public_paths_cover_every_static_file_and_the_pages() -> None:
             "/ui/static/vendor/swagger-ui/swagger-ui-bundle.js"} <= paths
     assert len([p for p in paths if p.startswith(ui.STATIC_URL)]) == sum(
         1 for p in ui.STATIC_DIR.rglob("*") if p.is_file())
+
+
+def test_pages_load_without_a_key_while_the_api_needs_one(packages_dir: Path) -> None:
+    key = "k3y-for-tests-0123456789abcdef"
+    app = create_app(make_settings(packages_dir, api_keys=(key,)), engine_factory=FakeFactory())
+    for path in ("/", "/docs", "/ui/static/app.js", "/openapi.yaml"):
+        assert _get(app, path).status_code == 200, path
+    with app.test_client() as client:
+        assert client.post("/v1/detect", json={"text": "O arquivo foi salvo."}).status_code == 401
+        answered = client.post("/v1/detect", json={"text": "O arquivo foi salvo."},
+                               headers={"Authorization": f"Bearer {key}"})
+        assert answered.status_code == 200

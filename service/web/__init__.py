@@ -33,7 +33,7 @@ def create_app(settings: Settings | None = None, *, engine_factory: EngineFactor
     register_error_handlers(app)
     metrics = metrics_module.Metrics(settings.metrics_dir)
     requestlog.init_app(app, metrics)  # first: every answer, 401 and 429 included, carries its request id
-    security.init_app(app, settings)
+    security.init_app(app, settings, public=ui.public_paths() if settings.ui else frozenset())
     observer = WebObserver(metrics, log_text=settings.log_text)
     engines = build_engines(settings, engine_factory, observer=observer, on_model_change=metrics.model_changed)
     observer.models = engines.models

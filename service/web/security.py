@@ -77,9 +77,11 @@ def _retry_after(limiter: Limiter, exc: RateLimitExceeded) -> int:
     return max(1, int(exc.limit.limit.get_expiry()))
 
 
-def init_app(app: Flask, settings: Settings) -> None:
-    """Headers on every response, then (when configured) the proxy fix, API keys and the rate limit."""
-    open_paths = frozenset(settings.auth_open_paths)
+def init_app(app: Flask, settings: Settings, public: frozenset[str] = frozenset()) -> None:
+    """Headers on every response, then (when configured) the proxy fix, API keys and the rate limit. `public`
+    paths (the pages for people and their assets) are open like PONTE_AUTH_OPEN_PATHS: a page must load before
+    anyone can type a key into it, and the page then sends the key with every API call."""
+    open_paths = frozenset(settings.auth_open_paths) | public
 
     @app.after_request
     def _headers(response: Response) -> Response:

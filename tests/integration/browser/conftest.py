@@ -6,18 +6,14 @@ Skipped unless PONTE_BROWSER_TESTS=1 (`make test-browser` sets it and runs tools
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
-from tests.server import ROOT, Server
+from tests.server import Server
 
 CHROMIUM = "/usr/bin/chromium"
 # No GPU, no QUIC, and none of Chromium's own calls home (updates, sync, field trials): only the page's requests.
@@ -37,31 +33,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(skip)
 
 
-class UiServer(Server):
-    """tests/server.py's server (same settings, same socket), serving tests/integration/browser/wsgi_ui.py."""
-
-    def start(self, ready_within: float = 60.0) -> float:
-        started = time.monotonic()
-        self._log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
-             "tests.integration.browser.wsgi_ui:app"],
-            cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, pass_fds=[self.socket.fileno()])
-        while time.monotonic() - started < ready_within:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log()}")
-            try:
-                if requests.get(f"{self.url}/readyz", timeout=2).status_code == 200:
-                    return time.monotonic() - started
-            except (requests.ConnectionError, requests.Timeout):
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"not ready within {ready_within} s:\n{self.log()}")
-
-
-def _serve(packages_dir: Path, log: Path, **env: str) -> Iterator[UiServer]:
-    server = UiServer(packages_dir, log, **env)
+def _serve(packages_dir: Path, log: Path, **env: str) -> Iterator[Server]:
+    server = Server(packages_dir, log, **env)
     server.start()
     try:
         yield server
@@ -70,19 +43,17 @@ def _serve(packages_dir: Path, log: Path, **env: str) -> Iterator[UiServer]:
 
 
 @pytest.fixture(scope="session")
-def server(packages_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
+def server(packages_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Open server (no keys)."""
     yield from _serve(packages_dir, tmp_path_factory.mktemp("ui-open") / "server.log")
 
 
 @pytest.fixture(scope="session")
-def keyed_server(packages_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
+def keyed_server(packages_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server that needs an API key everywhere but on the pages, their files and the contract."""
-    from service.web import ui
 
-    open_paths = sorted({"/healthz", "/readyz", "/metrics", *ui.public_paths()})
-    yield from _serve(packages_dir, tmp_path_factory.mktemp("ui-keys") / "server.log",
-                      PONTE_API_KEYS=API_KEY, PONTE_AUTH_OPEN_PATHS=",".join(open_paths))
+    # the default open paths: the pages and their assets are open by themselves (service/web/security.py)
+    yield from _serve(packages_dir, tmp_path_factory.mktemp("ui-keys") / "server.log", PONTE_API_KEYS=API_KEY)
 
 
 @dataclass
@@ -135,22 +106,22 @@ def _open(chromium: Any, base: str, **context_args: Any) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def browser(chromium: Any, server: UiServer) -> Iterator[Browser]:
+def browser(chromium: Any, server: Server) -> Iterator[Browser]:
     yield from _open(chromium, server.url, viewport={"width": 1280, "height": 900})
 
 
 @pytest.fixture
-def keyed_browser(chromium: Any, keyed_server: UiServer) -> Iterator[Browser]:
+def keyed_browser(chromium: Any, keyed_server: Server) -> Iterator[Browser]:
     yield from _open(chromium, keyed_server.url, viewport={"width": 1280, "height": 900})
 
 
 @pytest.fixture
-def a11y_browser(chromium: Any, server: UiServer) -> Iterator[Browser]:
+def a11y_browser(chromium: Any, server: Server) -> Iterator[Browser]:
     """CSP bypassed in this context only, so that axe-core can be injected as an inline script."""
     yield from _open(chromium, server.url, viewport={"width": 1280, "height": 900}, bypass_csp=True)
 
 
 @pytest.fixture
-def phone(chromium: Any, server: UiServer) -> Iterator[Browser]:
+def phone(chromium: Any, server: Server) -> Iterator[Browser]:
     yield from _open(chromium, server.url, viewport={"width": 390, "height": 844}, is_mobile=True,
                      has_touch=True, device_scale_factor=2)
