@@ -115,8 +115,8 @@ def _bool(value: str) -> bool:
 
 
 # RFC 6750 b64token; long enough that guessing is hopeless.
-API_KEY_PATTERN = re.compile(r"^[A-Za-z0-9._~+/-]{16,512}=*$")
-_SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+API_KEY_PATTERN = re.compile(r"^[A-Za-z0-9._~+/-]{16,512}=*\Z")
+_SHA256_HEX = re.compile(r"^[0-9a-f]{64}\Z")
 
 
 def _api_keys(value: str) -> tuple[str, ...]:
