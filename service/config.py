@@ -91,6 +91,27 @@ class Settings:
     max_requests_jitter: int = 0
     timeout: int = 120
     graceful_timeout: int = 30
+    # Slow clients (service/web/worker.py): seconds a client has to send its request line and headers, and
+    # the whole request, from its first byte; past them 408 and the connection is closed, no thread held.
+    client_header_timeout: float = 10.0
+    client_body_timeout: float = 30.0
+    # Requests with bodies up to this many bytes go to a lane of their own (small_threads threads per worker),
+    # so they never wait for a thread behind long documents.
+    small_body_bytes: int = 16 * 1024
+    small_threads: int = 2
+    # Work budget of one request (service/core/budget.py), in SentencePiece tokens of the model: what the
+    # engine really spends, unlike characters (100,000 characters of emoji are ~7x the tokens of prose).
+    max_source_tokens: int = 60_000
+    # Worst-case output tokens (each chunk's decoding bound summed): bounds the decoder's total work.
+    max_output_tokens: int = 150_000
+    # Seconds a request may spend in the engine queue and calls; past it 503 with Retry-After.
+    request_deadline: float = 60.0
+    # The engine works in slices of at most this many source tokens; between slices other requests get in.
+    slice_tokens: int = 2_000
+    # Memory bounds of the caches, in bytes (Python's own size of the strings held), and of one entry.
+    cache_bytes: int = 64 * 1024 * 1024
+    document_cache_bytes: int = 64 * 1024 * 1024
+    cache_max_entry_chars: int = 2_000
 
 
 def _int(value: str) -> int:
@@ -186,6 +207,17 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "max_requests_jitter": _int,
     "timeout": _int,
     "graceful_timeout": _int,
+    "client_header_timeout": _float,
+    "client_body_timeout": _float,
+    "small_body_bytes": _int,
+    "small_threads": _int,
+    "max_source_tokens": _int,
+    "max_output_tokens": _int,
+    "request_deadline": _float,
+    "slice_tokens": _int,
+    "cache_bytes": _int,
+    "document_cache_bytes": _int,
+    "cache_max_entry_chars": _int,
 }
 
 _ENV_NAMES: dict[str, str] = {name: f"PONTE_{name.upper()}" for name in _PARSERS}
@@ -205,13 +237,15 @@ def _check(settings: Settings) -> None:
     """Refuse values that would only fail later, naming the variable."""
     positive = ["port", "max_chars", "max_body_bytes", "beam_size", "max_batch_size", "max_input_tokens",
                 "inter_threads", "workers", "threads", "timeout", "detect_min_chars", "max_batch",
-                "batch_max_sentences"]
+                "batch_max_sentences", "client_header_timeout", "client_body_timeout", "small_threads",
+                "max_source_tokens", "max_output_tokens", "request_deadline", "slice_tokens"]
     for name in positive:
         if getattr(settings, name) < 1:
             raise ConfigError(f"{env_name(name)} must be at least 1, got {getattr(settings, name)}")
     for name in ["cache_size", "document_cache_chars", "batch_wait_ms", "intra_threads", "decoding_length_extra",
                  "graceful_timeout",
-                 "max_requests", "max_requests_jitter", "proxy_hops"]:
+                 "max_requests", "max_requests_jitter", "proxy_hops", "small_body_bytes", "cache_bytes",
+                 "document_cache_bytes", "cache_max_entry_chars"]:
         if getattr(settings, name) < 0:
             raise ConfigError(f"{env_name(name)} must be 0 or more, got {getattr(settings, name)}")
     if settings.port > 65535:

@@ -184,7 +184,8 @@ def parse_line(number: int, raw: bytes | None, *, text_lines: bool, limit: int) 
     try:
         item = loads(text)
     except JsonInputError as exc:
-        return _error_line(number, from_api_error(MalformedJson(f"line {number} is not JSON this command reads: {exc}")))
+        return _error_line(number, from_api_error(MalformedJson(
+            f"line {number} is not JSON this command reads: {exc}")))
     except RecursionError:
         return _error_line(number, from_api_error(MalformedJson(f"line {number} is nested too deeply")))
     except json.JSONDecodeError as exc:
