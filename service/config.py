@@ -103,7 +103,7 @@ class Settings:
     # engine really spends, unlike characters (100,000 characters of emoji are ~7x the tokens of prose).
     max_source_tokens: int = 60_000
     # Worst-case output tokens (each chunk's decoding bound summed): bounds the decoder's total work.
-    max_output_tokens: int = 150_000
+    max_output_tokens: int = 80_000
     # Seconds a request may spend in the engine queue and calls; past it 503 with Retry-After.
     request_deadline: float = 60.0
     # The engine works in slices of at most this many source tokens; between slices other requests get in.

@@ -17,6 +17,7 @@ Only plain HTTP/1.x is buffered; TLS and HTTP/2 connections take gunicorn's own 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import selectors
 import socket
@@ -149,21 +150,18 @@ class BufferingThreadWorker(ThreadWorker):  # type: ignore[misc]
         self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._readable, conn))
 
     def _submit(self, conn: Any, lane: str) -> None:
-        pool = self.lanes.get(lane, self.tpool)
+        pool = self.lanes.get(lane) or self.tpool
+        assert pool is not None  # init_process made it
         fs = pool.submit(self.handle, conn)
         fs.add_done_callback(lambda fut: self.method_queue.defer(self.finish_request, conn, fut))
 
     def _drop(self, conn: Any, answer: bytes = b"") -> None:
         self.incoming.pop(conn, None)
-        try:
+        with contextlib.suppress(OSError, KeyError, ValueError):
             self.poller.unregister(conn.sock)
-        except (OSError, KeyError, ValueError):
-            pass
         if answer:
-            try:
+            with contextlib.suppress(OSError):
                 conn.sock.send(answer)
-            except OSError:
-                pass
         self.nr_conns -= 1
         conn.close()
 

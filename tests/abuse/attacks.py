@@ -15,7 +15,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,10 +96,8 @@ def slow_headers(port: int, seconds: float) -> str:
     position = 0
     while time.monotonic() < deadline and position < len(head):
         for sock in socks:
-            try:
+            with suppress(OSError):
                 sock.send(head[position:position + 1])
-            except OSError:
-                pass
         position += 1
         time.sleep(0.5)
     closed = sum(_closed(s) for s in socks)
@@ -267,11 +265,11 @@ def main() -> int:
         server.env["GUNICORN_CMD_ARGS"] += f" --bind fd://{server.socket.fileno()}"
     server.start()
     try:
-        print(table(run_suite(server.url, server.port, args.seconds)))  # noqa: T201 (the report)
+        print(table(run_suite(server.url, server.port, args.seconds)))
         if args.memory_texts:
             assert server.process is not None
             samples = unique_texts(server.url, args.memory_texts, server.process.pid)
-            print(json.dumps({"worker_rss_mb_every_tenth": samples}))  # noqa: T201
+            print(json.dumps({"worker_rss_mb_every_tenth": samples}))
     finally:
         server.stop()
     return 0
