@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check --no-input
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test test-fast lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags
+.PHONY: run test test-fast lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags abuse
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,3 +74,8 @@ soak: $(DEV_STAMP)
 ## make eval-tags: per-topic precision/recall/F1 of the tagger on tests/data/tagging_eval.jsonl
 eval-tags: $(DEV_STAMP)
 	$(PY) tools/eval_tags.py
+
+## make abuse: every hostile-client attack against a real server, with a probe for /healthz and a short analyze
+## (tests/abuse/attacks.py; PONTE_ABUSE_SECONDS per attack, PONTE_ABUSE_TEXTS unique 100k texts for memory)
+abuse: $(DEV_STAMP)
+	OMP_NUM_THREADS=1 $(PY) -m tests.abuse.attacks
