@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 
 import pytest
 
@@ -27,7 +26,7 @@ def test_budget_bounds_source_and_worst_output() -> None:
                         length_extra=10)
     assert budget.output_bound([200, 50]) == 410 + 110
     budget.check([100, 100])
-    with pytest.raises(WorkBudgetExceededError, match="max_output_tokens|output tokens"):
+    with pytest.raises(WorkBudgetExceededError, match=r"output tokens"):
         budget.check([200, 50])
     with pytest.raises(WorkBudgetExceededError, match="PONTE_MAX_SOURCE_TOKENS"):
         WorkBudget(max_source_tokens=10).check([11])

@@ -21,7 +21,7 @@ def server(packages_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 def test_no_client_hurts_the_others(server: Server) -> None:
     rows = run_suite(server.url, server.port, seconds=3.0)
-    print(table(rows))  # noqa: T201 (shown with -s)
+    print(table(rows))
     for row in rows:
         assert all(200 <= s < 300 for s in row.probe.statuses), (row.attack, row.probe.statuses)
         assert row.probe.worst(row.probe.health_ms) < 1000, row.attack  # 100 ms is the target; CI is shared
