@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check --no-input
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test test-fast lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags test-browser
+.PHONY: run test test-fast lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags test-browser abuse
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -80,3 +80,8 @@ eval-tags: $(DEV_STAMP)
 test-browser: $(DEV_STAMP)
 	PY=$(PY) bash tools/browser_setup.sh
 	OMP_NUM_THREADS=1 PONTE_BROWSER_TESTS=1 $(PY) -m pytest -q -p no:cacheprovider tests/integration/browser
+
+## make abuse: every hostile-client attack against a real server, with a probe for /healthz and a short analyze
+## (tests/abuse/attacks.py; PONTE_ABUSE_SECONDS per attack, PONTE_ABUSE_TEXTS unique 100k texts for memory)
+abuse: $(DEV_STAMP)
+	OMP_NUM_THREADS=1 $(PY) -m tests.abuse.attacks

@@ -47,7 +47,9 @@ except ConfigError as exc:  # one line, not gunicorn's traceback of its config f
 wsgi_app = "service.web.wsgi:app"
 bind = [f"{_settings.host}:{_settings.port}"]
 workers = _settings.workers
-worker_class = "gthread"
+# gthread whose event loop reads each request whole before a thread serves it, with a health lane and a
+# small-request lane: slow clients hold no thread (service/web/worker.py).
+worker_class = "service.web.worker.BufferingThreadWorker"
 threads = _settings.threads
 # Models are loaded in each worker after the fork: CTranslate2 translators are not fork-safe.
 preload_app = False

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from service.core.batching import Arrivals, BatchingTranslator
+from service.core.budget import MeteredTranslator, WorkBudget
 from service.core.detect import LanguageDetector
 from service.core.lru import BoundedLru
 from service.core.models import EngineFactory, ModelRegistry, StateListener
@@ -36,6 +37,13 @@ def decoding_options(settings: Settings) -> DecodingOptions:
     )
 
 
+def work_budget(settings: Settings) -> WorkBudget:
+    """The per-request engine budget the settings ask for."""
+    return WorkBudget(max_source_tokens=settings.max_source_tokens, max_output_tokens=settings.max_output_tokens,
+                      chunk_tokens=settings.max_input_tokens, length_ratio=settings.decoding_length_ratio,
+                      length_extra=settings.decoding_length_extra)
+
+
 def argos_engine_factory(settings: Settings, arrivals: Arrivals | None = None) -> EngineFactory:
     """Build CTranslate2 engines for packages, with the sentence cache in front when enabled."""
     options = decoding_options(settings)
@@ -48,8 +56,9 @@ def argos_engine_factory(settings: Settings, arrivals: Arrivals | None = None) -
             engine = BatchingTranslator(engine, settings.batch_wait_ms / 1000.0, settings.batch_max_sentences,
                                         arrivals)
         if settings.cache_size > 0:
-            engine = CachingTranslator(engine, settings.cache_size)
-        return engine
+            engine = CachingTranslator(engine, settings.cache_size, max_bytes=settings.cache_bytes,
+                                       max_entry_chars=settings.cache_max_entry_chars)
+        return MeteredTranslator(engine, package.sentencepiece_model, settings.slice_tokens)
 
     return build
 
@@ -66,8 +75,9 @@ def build_engines(settings: Settings, factory: EngineFactory | None = None, *,
     models = ModelRegistry(settings.packages_dir, settings.target_language,
                            factory or argos_engine_factory(settings, arrivals), settings.required_languages,
                            on_change=on_model_change)
-    pipeline = Pipeline(detector, models, Tagger(taxonomy), documents=BoundedLru(settings.document_cache_chars),
-                        arrivals=arrivals, observer=observer)
+    pipeline = Pipeline(detector, models, Tagger(taxonomy), documents=BoundedLru(
+        settings.document_cache_bytes if settings.document_cache_chars else 0),
+                        arrivals=arrivals, observer=observer, budget=work_budget(settings))
     if settings.model_loading == "eager":
         detector.load()
         models.load_all()

@@ -6,9 +6,27 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
-LANGUAGE_CODE = validate.Regexp(r"^[a-z]{2,3}$", error="must be a lower-case ISO 639 code such as 'pt' or 'en'")
-SOURCE_LANGUAGE = validate.Regexp(r"^(auto|[a-z]{2,3})$",
+# \Z, not $: "$" also matches before a trailing newline ("pt\n" would pass).
+LANGUAGE_CODE = validate.Regexp(r"^[a-z]{2,3}\Z", error="must be a lower-case ISO 639 code such as 'pt' or 'en'")
+SOURCE_LANGUAGE = validate.Regexp(r"^(auto|[a-z]{2,3})\Z",
                                   error="must be 'auto' or a lower-case ISO 639 code such as 'pt'")
+
+
+def _encodable(value: str) -> None:
+    """JSON can escape a lone surrogate ("\\ud800"); no engine, log or output file can take it."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValidationError(f"is not valid Unicode: a lone surrogate at character {exc.start}") from None
+
+
+class Utf8String(fields.String):
+    """A string field that refuses lone surrogates, the same check on every string a client sends."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text: str = super()._deserialize(value, attr, data, **kwargs)
+        _encodable(text)
+        return text
 
 
 class TextRequest(Schema):
@@ -21,7 +39,7 @@ class TextRequest(Schema):
         super().__init__(**kwargs)
         self.max_chars = max_chars
 
-    text = fields.String(required=True)
+    text = Utf8String(required=True)
 
     @validates("text")
     def _check_text(self, value: str, **_: Any) -> None:
@@ -29,10 +47,6 @@ class TextRequest(Schema):
             raise ValidationError("must not be empty or blank")
         if len(value) > self.max_chars:
             raise ValidationError(f"has {len(value)} characters; the limit is {self.max_chars}")
-        try:  # JSON can escape a lone surrogate ("\ud800"); no engine can take it
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise ValidationError(f"is not valid Unicode: a lone surrogate at character {exc.start}") from None
 
 
 class DetectRequest(TextRequest):
@@ -42,13 +56,13 @@ class DetectRequest(TextRequest):
 class TranslateRequest(TextRequest):
     """POST /v1/translate."""
 
-    source_language = fields.String(load_default="auto", validate=SOURCE_LANGUAGE)
+    source_language = Utf8String(load_default="auto", validate=SOURCE_LANGUAGE)
 
 
 class AnalyzeRequest(TranslateRequest):
     """POST /v1/analyze."""
 
-    id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=256))
+    id = Utf8String(load_default=None, allow_none=True, validate=validate.Length(max=256))
 
 
 class BatchRequest(Schema):
@@ -61,7 +75,8 @@ class BatchRequest(Schema):
         super().__init__(**kwargs)
         self.max_batch = max_batch
 
-    documents = fields.List(fields.Raw(), required=True)
+    # null items too: each bad item gets its own problem from analyze_items, whatever its kind
+    documents = fields.List(fields.Raw(allow_none=True), required=True)
 
     @validates("documents")
     def _check_documents(self, value: list[Any], **_: Any) -> None:
@@ -74,7 +89,7 @@ class BatchRequest(Schema):
 class TagRequest(TextRequest):
     """POST /v1/tag."""
 
-    language = fields.String(load_default="auto", validate=SOURCE_LANGUAGE)
+    language = Utf8String(load_default="auto", validate=SOURCE_LANGUAGE)
 
 
 class _Out(Schema):

@@ -266,8 +266,8 @@ class Settings:
     inter_threads: int = setting(factory=cpu_count, ge=1, shown="CPUs usable (cgroup quota, affinity)",
                                  doc="CTranslate2 replicas per worker, sharing one copy of the weights")
     cache_size: int = setting(10_000, ge=0, doc="sentence translations kept per worker (LRU); 0 disables")
-    document_cache_chars: int = setting(5_000_000, ge=0, doc="whole analyses of recent documents kept per worker, "
-                                                             "bounded by the characters they hold; 0 disables")
+    document_cache_chars: int = setting(5_000_000, ge=0, doc="0 turns off the cache of whole analyses of recent "
+                                                             "documents (bounded by PONTE_DOCUMENT_CACHE_BYTES)")
     batch_wait_ms: float = setting(5.0, ge=0, doc="concurrent requests of a worker share engine calls: a leader "
                                                   "waits at most this long for requests on their way; 0 disables")
     batch_max_sentences: int = setting(256, ge=1, doc="sentences in one shared engine call")
@@ -317,6 +317,26 @@ class Settings:
     max_requests_jitter: int = setting(0, ge=0, doc="random jitter added to `PONTE_MAX_REQUESTS`")
     timeout: int = setting(120, ge=1, doc="gunicorn worker timeout, seconds")
     graceful_timeout: int = setting(30, ge=0, doc="seconds in-flight requests get to finish after SIGTERM")
+    # Slow clients (service/web/worker.py): a client has this long from its first byte to send its headers, and
+    # its whole request; past it 408 and the connection is closed, and no thread was ever held.
+    client_header_timeout: float = setting(10.0, ge=0.1, doc="seconds a client has to send its request line and "
+                                                             "headers (then 408)")
+    client_body_timeout: float = setting(30.0, ge=0.1, doc="seconds a client has to send its whole request (then 408)")
+    small_body_bytes: int = setting(16 * 1024, ge=0, doc="requests with bodies up to this many bytes have a lane of "
+                                                         "their own, never waiting behind long documents")
+    small_threads: int = setting(2, ge=1, doc="threads per worker of that lane")
+    # The work budget of one request (service/core/budget.py), in the model's SentencePiece tokens: what the
+    # engine really spends, unlike characters (100,000 characters of emoji are ~7x the tokens of prose).
+    max_source_tokens: int = setting(60_000, ge=1, doc="source tokens per document (over: 413 work-budget-exceeded)")
+    max_output_tokens: int = setting(80_000, ge=1, doc="worst-case output tokens per document, the decoding bounds "
+                                                       "summed (over: 413 work-budget-exceeded)")
+    request_deadline: float = setting(60.0, ge=0.1, doc="seconds a request may spend waiting for and in the engine "
+                                                        "(then 503 deadline-exceeded with Retry-After)")
+    slice_tokens: int = setting(2_000, ge=1, doc="the engine works in slices of this many source tokens; other "
+                                                 "requests get in between")
+    cache_bytes: int = setting(64 * 1024 * 1024, ge=0, doc="bytes of sentence translations kept per worker")
+    document_cache_bytes: int = setting(64 * 1024 * 1024, ge=0, doc="bytes of whole analyses kept per worker")
+    cache_max_entry_chars: int = setting(2_000, ge=0, doc="sentences longer than this are not cached")
     ui: bool = setting(True, doc="serve the pages for people: `/` (try a text) and `/docs` (API reference); "
                                  "`false` turns both off")
 

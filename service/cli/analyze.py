@@ -40,6 +40,7 @@ from service.batch import analyze_items
 from service.core.exceptions import CoreError
 from service.core.pipeline import Pipeline
 from service.engines import Engines, build_engines
+from service.jsonin import JsonInputError, loads
 from service.logs import configure_logging
 from service.problems import MalformedJson, from_api_error, problem
 from service.settings import Settings
@@ -181,7 +182,10 @@ def parse_line(number: int, raw: bytes | None, *, text_lines: bool, limit: int) 
     if text_lines:
         return Line(number, {"text": text}, None, None, len(text))
     try:
-        item = json.loads(text)
+        item = loads(text)
+    except JsonInputError as exc:
+        return _error_line(number, from_api_error(MalformedJson(
+            f"line {number} is not JSON this command reads: {exc}")))
     except RecursionError:
         return _error_line(number, from_api_error(MalformedJson(f"line {number} is nested too deeply")))
     except json.JSONDecodeError as exc:
@@ -227,6 +231,10 @@ class Resumed:
     failed: int = 0
 
 
+# What every output line starts with (encode_line: compact JSON, `id` first in analyses and error lines).
+OUTPUT_LINE_START = b'{"id":'
+
+
 def resume_state(path: Path) -> Resumed:
     """Read what an earlier run wrote. A partial last line, left by a killed run, is cut off so that
     appending starts on a fresh line."""
@@ -255,6 +263,14 @@ def resume_state(path: Path) -> Resumed:
             complete += len(raw)
     size = path.stat().st_size
     if size > complete:
+        with path.open("rb") as f:
+            f.seek(complete)
+            head = f.read(len(OUTPUT_LINE_START))
+        # Only a torn line of our own is cut: every line analyze writes starts so. A file without a complete
+        # line of ours and a tail that does not start so (any small text file) is someone else's.
+        if head != OUTPUT_LINE_START[:len(head)] or (state.lines == 0 and len(head) < len(OUTPUT_LINE_START)):
+            raise UsageError(f"{path} does not end as an output of analyze (its last line is not one of its "
+                             "lines), so --resume will not touch it")
         log.warning("%s ends with a partial line (%d bytes) from an interrupted run; removing it",
                     path, size - complete)
         with path.open("r+b") as f:

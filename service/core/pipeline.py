@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from service.core.batching import Arrivals
+from service.core.budget import TokenCounting, WorkBudget
 from service.core.detect import (
     UNDETERMINED,
     Detection,
@@ -18,7 +19,7 @@ from service.core.detect import (
     refusal_detail,
 )
 from service.core.exceptions import CoreError, LanguageNotDetectedError, UnsupportedLanguageError
-from service.core.lru import BoundedLru
+from service.core.lru import BoundedLru, str_bytes
 from service.core.models import ModelRegistry
 from service.core.segment import Segmentation, join_translation, split_sentences
 from service.core.tagging import Tag, Tagger
@@ -89,6 +90,14 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000.0, 2)
 
 
+def analysis_bytes(analysis: Analysis) -> int:
+    """About what a cached analysis holds in memory: its strings (source, English, each sentence pair) plus
+    ~100 bytes of objects per sentence and tag."""
+    pairs = analysis.translation.sentences
+    return (str_bytes(analysis.translation.text) + sum(str_bytes(p.source, p.target) + 100 for p in pairs)
+            + 200 * len(analysis.tags) + 1000)
+
+
 class PipelineObserver(Protocol):
     """What the pipeline tells whoever watches it (metrics, request logs); it never changes a result.
 
@@ -121,7 +130,9 @@ class Pipeline:
     def __init__(self, detector: LanguageDetector, models: ModelRegistry, tagger: Tagger, *,
                  documents: BoundedLru[tuple[str, str, bool], Analysis] | None = None,
                  arrivals: Arrivals | None = None, observer: PipelineObserver | None = None,
-                 fallback: FallbackRule | None = DEFAULT_FALLBACK) -> None:
+                 fallback: FallbackRule | None = DEFAULT_FALLBACK, budget: WorkBudget | None = None) -> None:
+        # Each document's engine cost, checked before the engine is busy (engines that can count tokens).
+        self.budget = budget
         self.detector = detector
         # When detection is unsure (or the text too short to judge) and an installed language is plausible,
         # translate with it (method "fallback"); None refuses whatever is not detected as installed.
@@ -221,6 +232,13 @@ class Pipeline:
                     results[i] = exc
                     continue
                 segmentations[i] = split_sentences(documents[i].text, detection.code)
+                if self.budget is not None and isinstance(engine := self.models.engine(detection.code),
+                                                          TokenCounting):
+                    try:
+                        self.budget.check(engine.count_tokens([s.text for s in segmentations[i].sentences]))
+                    except CoreError as exc:
+                        results[i] = exc
+                        continue
                 by_language.setdefault(detection.code, []).append(i)
 
         translations: dict[int, Translation] = {}
@@ -262,6 +280,6 @@ class Pipeline:
             results[i] = analysis
             if self.documents.capacity:
                 self.documents.put((documents[i].text, documents[i].source_language, tag), analysis,
-                                   cost=len(documents[i].text) + len(translation.text))
+                                   cost=analysis_bytes(analysis) + str_bytes(documents[i].text))
         assert all(r is not None for r in results)
         return [r for r in results if r is not None]

@@ -15,8 +15,8 @@ def create_app(settings: Settings | None = None, *, engine_factory: EngineFactor
                **overrides: Any) -> Flask:
     """config -> logging -> error handlers -> request log, metrics, security -> engines -> blueprints."""
     from service.engines import build_engines
+    from service.web import deadline, requestlog, resources, security, ui
     from service.web import metrics as metrics_module
-    from service.web import requestlog, resources, security, ui
     from service.web.api import analysis, catalogue, health
     from service.web.api import metrics as metrics_view
     from service.web.errors import register_error_handlers
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, *, engine_factory: EngineFactor
     metrics = metrics_module.Metrics(settings.metrics_dir)
     requestlog.init_app(app, metrics)  # first: every answer, 401 and 429 included, carries its request id
     security.init_app(app, settings, public=ui.public_paths() if settings.ui else frozenset())
+    deadline.init_app(app, settings.request_deadline)
     observer = WebObserver(metrics, log_text=settings.log_text)
     engines = build_engines(settings, engine_factory, observer=observer, on_model_change=metrics.model_changed)
     observer.models = engines.models
