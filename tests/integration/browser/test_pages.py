@@ -9,13 +9,13 @@ from typing import Any
 import requests
 import yaml
 
-from tests.integration.browser.conftest import API_KEY, Browser, UiServer
+from tests.integration.browser.conftest import API_KEY, Browser, Server
 
 ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
 
 
-def _api(server: UiServer, text: str, key: str | None = None) -> requests.Response:
+def _api(server: Server, text: str, key: str | None = None) -> requests.Response:
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     return requests.post(f"{server.url}/v1/analyze", json={"text": text}, headers=headers, timeout=60)
 
@@ -48,7 +48,7 @@ def _codepoint_spans(spans: list[tuple[int, int]]) -> set[int]:
     return {i for start, end in spans for i in range(start, end)}
 
 
-def test_seed_article(browser: Browser, server: UiServer, seed_article: str) -> None:
+def test_seed_article(browser: Browser, server: Server, seed_article: str) -> None:
     _analyze(browser, seed_article)  # first: the screenshot shows real timings, not a cached document's
     expected = _api(server, seed_article).json()
     page = browser.page
@@ -77,7 +77,7 @@ def test_seed_article(browser: Browser, server: UiServer, seed_article: str) -> 
     assert browser.console_errors == []
 
 
-def test_focus_and_hover_highlight_exactly_the_evidence(browser: Browser, server: UiServer, seed_article: str) -> None:
+def test_focus_and_hover_highlight_exactly_the_evidence(browser: Browser, server: Server, seed_article: str) -> None:
     expected = _api(server, seed_article).json()
     texts = {"source": seed_article, "translation": expected["translation"]["text"]}
     _analyze(browser, seed_article)
@@ -104,7 +104,7 @@ def _problem_shown(b: Browser) -> tuple[str, str]:
     return b.page.locator("#problem-title").inner_text(), b.page.locator("#problem-detail").inner_text()
 
 
-def test_empty_text_shows_the_422_problem(browser: Browser, server: UiServer) -> None:
+def test_empty_text_shows_the_422_problem(browser: Browser, server: Server) -> None:
     problem = _api(server, "").json()
     assert problem["status"] == 422
     _analyze(browser, "")
@@ -113,7 +113,7 @@ def test_empty_text_shows_the_422_problem(browser: Browser, server: UiServer) ->
     assert browser.errors_except_status(422) == []
 
 
-def test_too_large_body_shows_the_413_problem(browser: Browser, server: UiServer) -> None:
+def test_too_large_body_shows_the_413_problem(browser: Browser, server: Server) -> None:
     text = "a" * (1024 * 1024 + 1)
     problem = _api(server, text).json()
     assert problem["status"] == 413
@@ -123,7 +123,7 @@ def test_too_large_body_shows_the_413_problem(browser: Browser, server: UiServer
 
 
 def test_key_required_shows_the_401_problem_then_works_with_the_key(keyed_browser: Browser,
-                                                                    keyed_server: UiServer) -> None:
+                                                                    keyed_server: Server) -> None:
     problem = _api(keyed_server, "Um texto curto em português.").json()
     assert problem["status"] == 401
     _analyze(keyed_browser, "Um texto curto em português.")
@@ -135,14 +135,14 @@ def test_key_required_shows_the_401_problem_then_works_with_the_key(keyed_browse
     assert keyed_browser.errors_except_status(401) == []
 
 
-def _operations(server: UiServer) -> list[tuple[str, str]]:
+def _operations(server: Server) -> list[tuple[str, str]]:
     spec = yaml.safe_load(requests.get(f"{server.url}/openapi.yaml", timeout=10).text)
     return [(method.upper(), path) for path, item in spec["paths"].items() for method in item
             if method in {"get", "post", "put", "patch", "delete"}]
 
 
 def test_docs_render_every_operation_and_try_it_out_with_a_key(keyed_browser: Browser,
-                                                                keyed_server: UiServer) -> None:
+                                                                keyed_server: Server) -> None:
     page = keyed_browser.page
     body = {"text": "A Meta acaba de anunciar seu mais recente modelo de linguagem de código aberto."}
     page.goto(keyed_browser.base + "/docs")
