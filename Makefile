@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check --no-input
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags
+.PHONY: run test lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags eval-translation
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -70,3 +70,7 @@ soak: $(DEV_STAMP)
 ## make eval-tags: per-topic precision/recall/F1 of the tagger on tests/data/tagging_eval.jsonl
 eval-tags: $(DEV_STAMP)
 	$(PY) tools/eval_tags.py
+
+## make eval-translation: chrF/BLEU on the held-out pt/en set, flagged vs unflagged chrF, AUC of the score
+eval-translation: $(DEV_STAMP)
+	OMP_NUM_THREADS=1 $(PY) tools/eval_translation.py --measure

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 EOS = "</s>"
 SPACE = "\u2581"  # SentencePiece's word-start mark
+SCORE_DECIMALS = 4
 
 
 @dataclass(frozen=True)
@@ -209,9 +210,10 @@ class ArgosTranslator:
                  "repetition_penalty": self.options.repair_repetition_penalty}
         retried = self._decode([work[i][1] for i in broken], beam_size=self.options.repair_beam_size,
                                guard=guard)
-        # the guards change the scores CTranslate2 reports: score the new outputs without them
+        # The guards change the scores CTranslate2 reports: score the new outputs without them, one
+        # sentence per batch, since padding next to other sentences moves the sums in the 7th digit.
         rescored = self._translator.score_batch([work[i][1] for i in broken], [h[0].pieces for h in retried],
-                                                max_batch_size=self.options.max_batch_size)
+                                                max_batch_size=1)
         for i, hypotheses, scoring in zip(broken, retried, rescored, strict=True):
             log_probs = list(scoring.log_probs)
             if not hypotheses[0].truncated or not log_probs:
@@ -234,12 +236,17 @@ class ArgosTranslator:
         text = " ".join(t for t in texts if t)
         others: dict[str, float] = {}
         if len(positions) == 1:  # alternatives of a chunked sentence would mix chunks: none
-            for hypothesis in beams[positions[0]]:
+            for hypothesis in beams[positions[0]][1:]:
                 other = self._sp.decode(hypothesis.pieces).strip()
                 if other != text and other not in others:
                     others[other] = hypothesis.score
-        ranked = tuple(sorted(others.items(), key=lambda pair: -pair[1]))
-        return SentenceResult(text, score, flags, ranked)
+        ranked = tuple(sorted(((t, _rounded(v)) for t, v in others.items()), key=lambda pair: -pair[1]))
+        return SentenceResult(text, _rounded(score), flags, ranked)
+
+
+def _rounded(score: float) -> float:
+    """A score as reported: float noise of batch padding (1e-6) must not show, nor make results unequal."""
+    return round(score, SCORE_DECIMALS)
 
 
 def _rank(candidate: tuple[_Hypothesis, tuple[str, ...]]) -> tuple[int, int, float]:
