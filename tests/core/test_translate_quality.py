@@ -54,7 +54,7 @@ def test_each_flag_for_its_own_reason() -> None:
     source = "O arquivo não foi encontrado no disco."
     assert flags(source, "The file file file was not found.") == ("repetition",)
     assert flags(source, "File.") == ("length_ratio",)
-    assert flags(source, "The file was not found on the disk, nor anywhere else at all.") == ("length_ratio",)
+    assert flags(source, "The file was not found on the disk, nor anywhere else at all, ever.") == ("length_ratio",)
     assert flags(source, "The file was not found on the disk.", truncated=True) == ("truncated",)
     assert flags(source, source) == ("untranslated",)
     assert flags(source, "The file was not found on the <unk> .") == ("unknown_tokens",)
@@ -62,7 +62,8 @@ def test_each_flag_for_its_own_reason() -> None:
 
 
 def test_short_inputs_escape_the_length_band_and_names_may_stay_untranslated() -> None:
-    assert flags("Arquivo", "File of the system") == ()  # shorter than length_min_chars
+    assert flags("Arquivo", "File of the system") == ("length_ratio",)
+    assert flags("Arquivo", "File of the system", rules=QualityRules(length_min_chars=20)) == ()
     assert flags("Firefox", "Firefox") == ()
     assert flags("%s GB", "%s GB") == ()
 
@@ -71,7 +72,7 @@ def test_thresholds_are_parameters() -> None:
     strict = QualityRules(length_ratio_low=0.95, length_ratio_high=1.05, repeat_min_count=2,
                           untranslated_min_words=1)
     assert flags("O arquivo não foi encontrado no disco.", "The file was not found.", rules=strict) == ("length_ratio",)
-    assert flags("a b", "the the end", rules=strict) == ("repetition",)
+    assert flags("um dois tres", "the the ends", rules=strict) == ("repetition",)
     assert flags("Firefox", "Firefox", rules=strict) == ("untranslated",)
 
 
