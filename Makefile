@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check --no-input
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test test-fast lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags test-browser abuse
+.PHONY: run test test-fast lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags test-browser abuse eval-translation
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -85,3 +85,7 @@ test-browser: $(DEV_STAMP)
 ## (tests/abuse/attacks.py; PONTE_ABUSE_SECONDS per attack, PONTE_ABUSE_TEXTS unique 100k texts for memory)
 abuse: $(DEV_STAMP)
 	OMP_NUM_THREADS=1 $(PY) -m tests.abuse.attacks
+
+## make eval-translation: chrF/BLEU on the held-out pt/en set, flagged vs unflagged chrF, AUC of the score
+eval-translation: $(DEV_STAMP)
+	OMP_NUM_THREADS=1 $(PY) tools/eval_translation.py --measure

@@ -13,7 +13,13 @@ from service.core.models import EngineFactory, ModelRegistry, StateListener
 from service.core.packages import InstalledPackage
 from service.core.pipeline import Pipeline, PipelineObserver
 from service.core.tagging import Tagger, Taxonomy, default_taxonomy_path, load_taxonomy
-from service.core.translate import ArgosTranslator, CachingTranslator, DecodingOptions, SentenceTranslator
+from service.core.translate import (
+    ArgosTranslator,
+    CachingTranslator,
+    DecodingOptions,
+    QualityRules,
+    SentenceTranslator,
+)
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -33,7 +39,12 @@ def decoding_options(settings: Settings) -> DecodingOptions:
     return DecodingOptions(
         beam_size=settings.beam_size, max_batch_size=settings.max_batch_size,
         length_ratio=settings.decoding_length_ratio, length_extra=settings.decoding_length_extra,
-        max_input_tokens=settings.max_input_tokens,
+        max_input_tokens=settings.max_input_tokens, repair=settings.repair,
+        repair_repetition_penalty=settings.repair_repetition_penalty,
+        repair_no_repeat_ngram_size=settings.repair_no_repeat_ngram_size,
+        quality=QualityRules(repeat_min_count=settings.flag_repeat_min_count,
+                             length_ratio_low=settings.flag_length_ratio_low,
+                             length_ratio_high=settings.flag_length_ratio_high),
     )
 
 

@@ -258,6 +258,16 @@ class Settings:
                                                             "ratio) + `PONTE_DECODING_LENGTH_EXTRA` tokens")
     decoding_length_extra: int = setting(10, ge=0, doc="see `PONTE_DECODING_LENGTH_RATIO`")
     max_input_tokens: int = setting(200, ge=1, doc="longer sentences (SentencePiece tokens) are translated in chunks")
+    repair: bool = setting(True, doc="a sentence flagged `repetition` or `truncated` is decoded once more with a guard "
+                                     "and the better of the two is kept (flag `repaired`)")
+    repair_repetition_penalty: float = setting(1.5, ge=1.0, doc="the guard of that second decoding (greedy search): "
+                                                                "CTranslate2's repetition_penalty")
+    repair_no_repeat_ngram_size: int = setting(0, ge=0, doc="and its no_repeat_ngram_size (0: off; measured weaker)")
+    flag_repeat_min_count: int = setting(3, ge=2, doc="flag `repetition`: an n-gram of up to 4 pieces repeated this "
+                                                      "many times back to back")
+    flag_length_ratio_low: float = setting(0.5, ge=0.0, doc="flag `length_ratio` below this output/input length "
+                                                            "ratio (0.5th percentile of held-out references)")
+    flag_length_ratio_high: float = setting(1.4, ge=0.0, doc="flag `length_ratio` above this ratio (99.5th percentile)")
     compute_type: ComputeType = setting("default", doc="CTranslate2 compute type (`default`: the model's own)")
     # One intra-op thread per engine replica (1 thread per process beat 2 on these cores), and one
     # replica per core in every worker (weights shared), so that even a lone request spreads its

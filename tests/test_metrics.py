@@ -94,3 +94,14 @@ def test_model_gauges_show_a_failed_model(packages_dir: Path) -> None:
     scraped = scrape(client)
     assert value(scraped, "ponte_model_ready", language="pt") == 0
     assert value(scraped, "ponte_model_failed", language="pt") == 1
+
+
+def test_cache_counters_through_the_real_engine_layers(packages_dir: Path) -> None:
+    """The real stack puts the cache under other layers (work budget, batching): its counters still reach /metrics."""
+    client = ContractClient(create_app(make_settings(packages_dir, document_cache_chars=0)).test_client())
+    first = scrape(client)
+    for _ in range(2):
+        assert client.post("/v1/translate", json={"text": TEXT}).status_code == 200
+    after = scrape(client)
+    hits = "ponte_translation_cache_hits_total"
+    assert value(after, hits, language="pt") - value(first, hits, language="pt") == 2

@@ -16,7 +16,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from service.core.translate import SentenceTranslator
+from service.core.translate import SentenceResult, SentenceTranslator, translate_scored
+from service.core.translate.results import check_alternatives
 
 
 class Arrivals:
@@ -46,7 +47,8 @@ class Arrivals:
 @dataclass
 class _Request:
     sentences: Sequence[str]
-    result: list[str] | None = None
+    alternatives: int = 0
+    result: list[SentenceResult] | None = None
     error: BaseException | None = None
     done: bool = False
 
@@ -72,7 +74,14 @@ class BatchingTranslator:
         """Translate, possibly together with other callers' sentences; same result as alone."""
         if self._max_wait <= 0:
             return self.inner.translate(sentences)
-        request = _Request(sentences)
+        return [r.text for r in self.translate_scored(sentences)]
+
+    def translate_scored(self, sentences: Sequence[str], alternatives: int = 0) -> list[SentenceResult]:
+        """As translate(), with scores and flags; callers asking for the same alternatives share a call."""
+        check_alternatives(alternatives)
+        if self._max_wait <= 0:
+            return translate_scored(self.inner, sentences, alternatives)
+        request = _Request(sentences, alternatives)
         with self._cond:
             self._pending.append(request)
             self._cond.notify_all()
@@ -90,10 +99,12 @@ class BatchingTranslator:
                 self._cond.wait(remaining)
             batch, self._pending = self._pending, []
         try:
-            unique = list(dict.fromkeys(s for r in batch for s in r.sentences))
-            translated = dict(zip(unique, self.inner.translate(unique), strict=True))
-            for r in batch:
-                r.result = [translated[s] for s in r.sentences]
+            for alternatives in sorted({r.alternatives for r in batch}):
+                group = [r for r in batch if r.alternatives == alternatives]
+                unique = list(dict.fromkeys(s for r in group for s in r.sentences))
+                translated = dict(zip(unique, translate_scored(self.inner, unique, alternatives), strict=True))
+                for r in group:
+                    r.result = [translated[s] for s in r.sentences]
         except BaseException as exc:  # every caller of the batch learns of the failure
             for r in batch:
                 r.error = exc
@@ -108,7 +119,7 @@ class BatchingTranslator:
         return self._outcome(request)
 
     @staticmethod
-    def _outcome(request: _Request) -> list[str]:
+    def _outcome(request: _Request) -> list[SentenceResult]:
         if request.error is not None:
             raise request.error
         assert request.result is not None

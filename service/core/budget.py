@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from service.core.exceptions import CoreError
-from service.core.translate import SentenceTranslator
+from service.core.translate import SentenceResult, SentenceTranslator, translate_scored
 
 
 class WorkBudgetExceededError(CoreError):
@@ -115,9 +115,9 @@ class MeteredTranslator:
         """Source tokens of each sentence, as the engine will see them."""
         return [len(pieces) for pieces in self._sp.encode(list(sentences))] if sentences else []
 
-    def translate(self, sentences: Sequence[str]) -> list[str]:
-        """Translate slice by slice, so that other requests get engine calls in between."""
-        out: list[str] = []
+    def _slices(self, sentences: Sequence[str]) -> Iterator[Sequence[str]]:
+        """Consecutive runs of at most `slice_tokens` source tokens (one sentence at least), the deadline checked
+        before each."""
         counts = self.count_tokens(sentences)
         start = 0
         while start < len(sentences):
@@ -126,6 +126,14 @@ class MeteredTranslator:
             while end < len(sentences) and (end == start or used + counts[end] <= self.slice_tokens):
                 used += counts[end]
                 end += 1
-            out.extend(self.inner.translate(sentences[start:end]))
+            yield sentences[start:end]
             start = end
-        return out
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        """Translate slice by slice, so that other requests get engine calls in between."""
+        return [text for part in self._slices(sentences) for text in self.inner.translate(part)]
+
+    def translate_scored(self, sentences: Sequence[str], alternatives: int = 0) -> list[SentenceResult]:
+        """As translate(), with scores, flags and alternatives (service.core.translate.translate_scored)."""
+        return [result for part in self._slices(sentences)
+                for result in translate_scored(self.inner, part, alternatives)]

@@ -20,7 +20,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from service.core.exceptions import CoreError
 from service.core.models import FAILED, READY, ModelRegistry, ModelState
 from service.core.pipeline import Analysis
-from service.core.translate import CachingTranslator
+from service.core.translate import sentence_cache
 
 log = logging.getLogger(__name__)
 
@@ -85,9 +85,10 @@ class Metrics:
                     engine = models.engine(language)
                 except CoreError:
                     continue
-                if not isinstance(engine, CachingTranslator):
+                cache = sentence_cache(engine)
+                if cache is None:
                     continue  # no cache in front of this engine
-                hits, misses = engine.hits, engine.misses
+                hits, misses = cache.hits, cache.misses
                 seen_hits, seen_misses = self._cache_seen.get(language, (0, 0))
                 if hits > seen_hits:
                     self.cache_hits.labels(language).inc(hits - seen_hits)

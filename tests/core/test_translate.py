@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from service.core.packages import check_package_dir
-from service.core.translate import ArgosTranslator, CachingTranslator, DecodingOptions, chunk_pieces
+from service.core.translate import (
+    ArgosTranslator,
+    CachingTranslator,
+    DecodingOptions,
+    SentenceResult,
+    chunk_pieces,
+)
 
 UI_STRINGS = [
     "O arquivo não foi encontrado.",
@@ -119,3 +125,50 @@ def test_cache_size_zero_disables_it() -> None:
     cache.translate(["a"])
     cache.translate(["a"])
     assert inner.seen == [["a"], ["a"]]
+
+
+LOOPING = "Especialistas em segurança alertam que o crescimento do uso também atrai golpistas."
+
+
+def test_scores_are_mean_log_probabilities_and_texts_match_translate(engine: ArgosTranslator) -> None:
+    scored = engine.translate_scored(UI_STRINGS)
+    assert [r.text for r in scored] == engine.translate(UI_STRINGS)
+    assert all(r.score is not None and -20 < r.score < 0 for r in scored)
+    assert all(r.alternatives == () for r in scored)
+    assert engine.translate_scored(["", "Arquivo"])[0] == SentenceResult("")
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_alternatives_come_from_the_same_beam_search(engine: ArgosTranslator, n: int) -> None:
+    plain = engine.translate_scored(UI_STRINGS)
+    scored = engine.translate_scored(UI_STRINGS, alternatives=n)
+    assert [r.text for r in scored] == [r.text for r in plain]  # asking for more does not change the best
+    assert any(r.alternatives for r in scored)
+    for result in scored:
+        texts = [text for text, _ in result.alternatives]
+        assert len(texts) <= n and len(set(texts)) == len(texts) and result.text not in texts
+        scores = [score for _, score in result.alternatives]
+        assert scores == sorted(scores, reverse=True)
+    with pytest.raises(ValueError):
+        engine.translate_scored(UI_STRINGS, alternatives=4)
+
+
+def test_a_looping_sentence_is_repaired_and_repair_can_be_switched_off(packages_dir: Path) -> None:
+    package = check_package_dir(packages_dir / "translate-pt_en-ponte_test-1_0")
+    raw = ArgosTranslator(package, DecodingOptions(repair=False)).translate_scored([LOOPING, UI_STRINGS[0]])
+    assert "repetition" in raw[0].flags and "repaired" not in raw[0].flags
+    repairing = ArgosTranslator(package, DecodingOptions())
+    fixed = repairing.translate_scored([LOOPING, UI_STRINGS[0]])
+    assert "repaired" in fixed[0].flags and "repetition" not in fixed[0].flags
+    assert fixed[0].text != raw[0].text
+    assert fixed[1] == raw[1]  # a clean sentence is left alone
+    assert repairing.repaired_sentences == 1
+
+
+def test_hitting_the_decoding_bound_is_flagged_truncated(packages_dir: Path) -> None:
+    options = DecodingOptions(length_ratio=0.2, length_extra=1, repair=False)
+    tight = ArgosTranslator(check_package_dir(packages_dir / "translate-pt_en-ponte_test-1_0"), options)
+    result = tight.translate_scored(["Não foi possível abrir o arquivo de configuração do sistema."])[0]
+    assert "truncated" in result.flags
+    assert "truncated" not in ArgosTranslator(tight.package, DecodingOptions(repair=False)).translate_scored(
+        ["Não foi possível abrir o arquivo de configuração do sistema."])[0].flags
