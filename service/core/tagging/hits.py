@@ -21,6 +21,13 @@ class Use:
     near: Near | None = None
 
 
+class Field(NamedTuple):
+    """A text the tagger reads (the source or its translation) and the language it is written in."""
+
+    text: str
+    language: str
+
+
 class Hit(NamedTuple):
     """One match of a term use in one field: `text[start:end]`."""
 

@@ -6,13 +6,13 @@ import math
 from collections.abc import Mapping
 
 from service.core.tagging.context import in_context
-from service.core.tagging.hits import Hit
+from service.core.tagging.hits import Field, Hit
 from service.core.tagging.taxonomy import SOURCE, Evidence, Tag, Taxonomy, Topic
 
 
-def score_topic(taxonomy: Taxonomy, topic: Topic, hits: list[Hit], texts: Mapping[str, str]) -> Tag | None:
-    """The tag of one topic from its hits in the fields `texts`, or None below its threshold."""
-    hits = in_context(hits, topic.requires, texts)
+def score_topic(taxonomy: Taxonomy, topic: Topic, hits: list[Hit], fields: Mapping[str, Field]) -> Tag | None:
+    """The tag of one topic from its hits in `fields`, or None below its threshold."""
+    hits = in_context(hits, topic.requires, fields)
     hits = _outermost(hits)
     if not hits:
         return None
@@ -32,7 +32,7 @@ def score_topic(taxonomy: Taxonomy, topic: Topic, hits: list[Hit], texts: Mappin
     if score <= 0 or score < topic.threshold:
         return None
     evidence = tuple(
-        Evidence(texts[hit.field][hit.start : hit.end], hit.field, hit.start, hit.end)
+        Evidence(fields[hit.field].text[hit.start : hit.end], hit.field, hit.start, hit.end)
         for hit in sorted(hits, key=lambda hit: (hit.field != SOURCE, hit.start, hit.end))
     )
     return Tag(topic.id, topic.label, score, evidence)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from service.core.tagging.folding import Folded
-from service.core.tagging.hits import Hit, Spans, Use
+from service.core.tagging.hits import Field, Hit, Spans, Use
 from service.core.tagging.matcher import Matcher
 from service.core.tagging.scoring import score_topic
 from service.core.tagging.taxonomy import (
@@ -112,18 +112,17 @@ class Tagger:
     def tag(self, source: str, source_language: str, translation: str | None = None) -> tuple[Tag, ...]:
         """Topics of a text (and of its English translation), best first."""
         language = _primary_language(source_language)
-        fields: list[tuple[str, str, str]] = [(SOURCE, source, language)]
+        fields = {SOURCE: Field(source, language)}
         if translation:
-            fields.append((TRANSLATION, translation, "en"))
-        texts = {name: text for name, text, _ in fields}
+            fields[TRANSLATION] = Field(translation, "en")
         hits: dict[int, list[Hit]] = {}
-        for name, text, field_language in fields:
-            bucket = self._buckets.get(field_language, self._buckets[ANY_LANGUAGE])
-            for hit in self._hits(name, text, bucket):
+        for name, field in fields.items():
+            bucket = self._buckets.get(field.language, self._buckets[ANY_LANGUAGE])
+            for hit in self._hits(name, field.text, bucket):
                 hits.setdefault(hit.use.topic, []).append(hit)
         tags = []
         for number, topic_hits in hits.items():
-            tag = score_topic(self.taxonomy, self.taxonomy.topics[number], topic_hits, texts)
+            tag = score_topic(self.taxonomy, self.taxonomy.topics[number], topic_hits, fields)
             if tag is not None:
                 tags.append(tag)
         tags.sort(key=lambda tag: (-tag.score, tag.topic))
