@@ -13,7 +13,7 @@ Where each step happens:
 from __future__ import annotations
 
 from service.core.tagging.folding import Folded, fold, fold_char
-from service.core.tagging.loader import default_taxonomy_path, load_taxonomy
+from service.core.tagging.loader import DEFAULT_THRESHOLD, DEFAULT_WEIGHT, default_taxonomy_path, load_taxonomy
 from service.core.tagging.matcher import Matcher, form_source
 from service.core.tagging.tagger import Tagger
 from service.core.tagging.taxonomy import (
@@ -23,8 +23,6 @@ from service.core.tagging.taxonomy import (
     CASE_SENSITIVE,
     DEFAULT_REPEAT_DECAY,
     DEFAULT_SATURATION,
-    DEFAULT_THRESHOLD,
-    DEFAULT_WEIGHT,
     REGEX_PREFIX,
     SENTENCE,
     SOURCE,

@@ -22,8 +22,6 @@ from service.core.tagging.taxonomy import (
     CASE_RULES,
     DEFAULT_REPEAT_DECAY,
     DEFAULT_SATURATION,
-    DEFAULT_THRESHOLD,
-    DEFAULT_WEIGHT,
     REGEX_PREFIX,
     SENTENCE,
     Exclusion,
@@ -36,6 +34,10 @@ from service.core.tagging.taxonomy import (
     Term,
     Topic,
 )
+
+# What the file may leave out.
+DEFAULT_THRESHOLD = 0.5
+DEFAULT_WEIGHT = 1.0
 
 _TOPIC_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 _LANGUAGE = re.compile(r"[a-z]{2}")

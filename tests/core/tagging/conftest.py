@@ -8,17 +8,11 @@ from pathlib import Path
 import pytest
 
 from service.core.tagging import Tag, Tagger, default_taxonomy_path, load_taxonomy
+from tools.check_eval_set import TOPICS
 
 SEED_ARTICLE = Path(__file__).resolve().parents[2] / "data" / "article_pt.txt"
-TOPIC_IDS = {
-    "open-source",
-    "artificial-intelligence",
-    "ai-policy",
-    "big-tech",
-    "semiconductors",
-    "markets",
-    "cybersecurity",
-}
+# The default taxonomy's topics are the label vocabulary of the evaluation sets.
+TOPIC_IDS = set(TOPICS)
 
 
 @pytest.fixture(scope="session")

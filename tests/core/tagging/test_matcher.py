@@ -104,13 +104,7 @@ def test_english_forms_of_the_default_taxonomy(every_match: Tagger) -> None:
 
 
 def test_regex_terms_see_their_context(tmp_path: Path) -> None:
-    taxonomy = """\
-topics:
-  - id: rates
-    label: Rates
-    terms:
-      - {id: rate, case: sensitive, pt: ['re:Selic(?= subiu)']}
-"""
+    taxonomy = "topics: [{id: rates, label: Rates, terms: [{id: rate, case: sensitive, pt: ['re:Selic(?= subiu)']}]}]"
     tagger = Tagger(load_taxonomy(write(tmp_path, taxonomy)))
     assert topics(tagger.tag("A Selic subiu.", "pt")) == {"rates"}
     assert tagger.tag("A Selic caiu.", "pt") == ()
