@@ -137,9 +137,11 @@ def test_matcher_stems_and_regexes_stop_at_word_ends() -> None:
         [
             (Form("pt", "hacker*"), CASE_INSENSITIVE, "hacker"),
             (Form("any", r"pl \d+", regex=True), CASE_INSENSITIVE, "bill"),
+            (Form("any", "gpu|gpus", regex=True), CASE_INSENSITIVE, "chip"),
         ]
     )
     assert found(matcher, "Hackers, o hack e o PL 2338; PL 23a.") == [("hackers", ["hacker"]), ("pl 2338", ["bill"])]
+    assert found(matcher, "As GPUs") == [("gpus", ["chip"])]  # the alternative that ends a word, not the first
 
 
 def test_matcher_of_no_forms_finds_nothing() -> None:
