@@ -80,10 +80,13 @@ def test_zero_wait_disables_merging() -> None:
 
 def test_engine_failure_reaches_every_caller_of_that_batch_and_the_next_work() -> None:
     engine = SlowEngine(fail_on="boom")
-    batcher = BatchingTranslator(engine, max_wait=0.05)
-    results = run_concurrently(batcher, [["boom"], ["fine"]])
-    assert any(isinstance(r, RuntimeError) for r in results)
-    assert batcher.translate(["after"]) == ["AFTER"]
+    arrivals = Arrivals()
+    batcher = BatchingTranslator(engine, max_wait=5.0, max_sentences=3, arrivals=arrivals)
+    with arrivals.coming():  # the leader waits until all three requests are queued: one shared engine call
+        results = run_concurrently(batcher, [["boom"], ["fine"], ["also fine"]])
+    assert len(engine.calls) == 1
+    assert all(isinstance(r, RuntimeError) for r in results), results
+    assert batcher.translate(["after"]) == ["AFTER"]  # the failure left the batcher usable
 
 
 @pytest.mark.parametrize("max_sentences", [1, 4])

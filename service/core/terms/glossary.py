@@ -21,7 +21,9 @@ from typing import Any, Final
 import yaml
 
 # The tagger's folding and matcher (also reachable as Folded and Matcher once tagging is a package).
-from service.core.tagging import ANY_LANGUAGE, CASE_INSENSITIVE, CASE_SENSITIVE, Form, _Folded, _Matcher
+from service.core.tagging import ANY_LANGUAGE, CASE_INSENSITIVE, CASE_SENSITIVE, Form
+from service.core.tagging.folding import Folded
+from service.core.tagging.matcher import Matcher
 from service.core.terms.inflection import english_plural, inflections
 from service.core.terms.spans import GLOSSARY, Span, resolve
 
@@ -53,7 +55,7 @@ class GlossaryEntry:
     @property
     def key(self) -> str:
         """The folded source: entries with the same key are the same term."""
-        return _SEPARATORS.sub(" ", _Folded.of(self.source).insensitive)
+        return _SEPARATORS.sub(" ", Folded.of(self.source).insensitive)
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class Glossary:
             written = inflections(entry.source) if entry.inflect else ((entry.source, False),)
             forms.extend((Form(ANY_LANGUAGE, text), case, (index, plural)) for text, plural in written)
         self._matchers = {
-            case: _Matcher(form for form in forms if form[1] == case) for case in (CASE_INSENSITIVE, CASE_SENSITIVE)
+            case: Matcher(form for form in forms if form[1] == case) for case in (CASE_INSENSITIVE, CASE_SENSITIVE)
         }
 
     def __len__(self) -> int:
@@ -88,7 +90,7 @@ class Glossary:
         """Non-overlapping matches in order; where matches overlap the earliest, then longest, wins."""
         if not self.entries or not text:
             return ()
-        folded = _Folded.of(text)
+        folded = Folded.of(text)
         views = {CASE_INSENSITIVE: folded.insensitive, CASE_SENSITIVE: folded.sensitive}
         found: dict[tuple[int, int], tuple[int, bool]] = {}
         for case, matcher in self._matchers.items():
