@@ -46,7 +46,8 @@ unit: $(DEV_STAMP)
 	$(PY) -m pytest
 
 ## make docker-check: the Dockerfile's install steps in a fresh virtualenv (no Docker engine needed)
-docker-check:
+## (it needs hadolint, which the dev virtualenv holds: a fresh clone installs it first)
+docker-check: $(DEV_STAMP)
 	bash tools/docker_recipe_check.sh
 
 clean:

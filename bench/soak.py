@@ -51,6 +51,7 @@ SHORT_PT = [
 GERMAN = "Der Vertrag wurde gestern vom Parlament in Berlin unterzeichnet und tritt im Januar in Kraft."
 ENGLISH = "The contract was signed yesterday by the parliament and comes into force in January."
 JSON_HEADERS = {"Content-Type": "application/json"}
+WARM_UP_SECONDS = 15.0  # a replacement worker loads its model and fills its caches first
 
 
 @dataclass(frozen=True)
@@ -184,18 +185,31 @@ def metric_sum(text: str, name: str) -> float:
     return sum(s.value for family in text_string_to_metric_families(text) for s in family.samples if s.name == name)
 
 
+def soak_defaults(seconds: float) -> dict[str, Any]:
+    """Recycling and RSS sampling for a run of this length: 6000 (+1000) requests and 2 s for 5 minutes."""
+    max_requests = max(100, round(20 * seconds))
+    return {"max_requests": max_requests, "jitter": max_requests // 6, "rss_interval": min(2.0, seconds / 150)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=300.0, help="how long to send requests (default 300)")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--max-requests", type=int, default=6000,
-                        help="PONTE_MAX_REQUESTS of each worker (default 6000: each lives 1.5-4 minutes on 2 cores)")
-    parser.add_argument("--jitter", type=int, default=1000, help="PONTE_MAX_REQUESTS_JITTER")
+    # The recycling and RSS sampling defaults scale with --seconds, so that a short run (SOAK_SECONDS=30 make soak)
+    # also recycles its workers, and still measures the RSS of the first ones (see --warm-up). At 110-160
+    # requests/s per worker (2 cores), a worker lives 1/8 to 1/5 of the run: 40-55 s in 5 minutes, 4-6 s in 30 s.
+    parser.add_argument("--max-requests", type=int, default=None,
+                        help="PONTE_MAX_REQUESTS of each worker (default 20 per second of the run: 6000 for 300 s)")
+    parser.add_argument("--jitter", type=int, default=None,
+                        help="PONTE_MAX_REQUESTS_JITTER (default a sixth of --max-requests: 1000 for 300 s)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a request may take (deadlock check)")
-    parser.add_argument("--warm-up", type=float, default=15.0,
-                        help="seconds of a worker's life before its RSS baseline is taken")
-    parser.add_argument("--rss-interval", type=float, default=2.0)
+    parser.add_argument("--warm-up", type=float, default=WARM_UP_SECONDS,
+                        help="seconds of a replacement worker's life before its RSS baseline is taken (it loads "
+                             "the model first); the workers already serving when the soak starts are warm: theirs "
+                             "is taken after a twentieth of the run, at most this")
+    parser.add_argument("--rss-interval", type=float, default=None,
+                        help="seconds between RSS samples (default: 2, or the run / 150 if shorter)")
     parser.add_argument("--max-rss-growth", type=float, default=0.10)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--seed", type=int, default=1)
@@ -203,6 +217,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.seconds <= 3600 or not 1 <= args.concurrency <= 64:
         parser.error("--seconds must be 1..3600 and --concurrency 1..64")
+    defaults = soak_defaults(args.seconds)
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
 
     work = Path(tempfile.mkdtemp(prefix="ponte-soak-"))
     packages = work / "packages"
@@ -227,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
                                daemon=True)
     sampler.start()
     deadline = started + args.seconds
+    warm_at_start = set(worker_pids(master))  # loaded and warmed up: /readyz was 200
 
     def sender(index: int) -> None:
         rng = random.Random(args.seed * 1000 + index)
@@ -263,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     rss_rows = []
     for pid, points in sorted(rss.items()):
         born = points[0][0]
-        after = [(t, v) for t, v in points if t - born >= args.warm_up]
+        warm_up = min(args.warm_up, args.seconds / 20) if pid in warm_at_start else args.warm_up
+        after = [(t, v) for t, v in points if t - born >= warm_up]
         if len(after) < 2:
             rss_rows.append({"pid": pid, "samples": len(points), "first_kib": points[0][1],
                              "last_kib": points[-1][1], "baseline_kib": None, "growth": None})

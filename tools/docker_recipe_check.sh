@@ -24,7 +24,7 @@ for step in "pip install -r requirements.txt" "pip install --no-deps -r requirem
 done
 
 echo "== hadolint"
-if [[ -x .venv/bin/hadolint ]]; then .venv/bin/hadolint Dockerfile; else echo "hadolint not installed (make test installs it)"; exit 1; fi
+if [[ -x .venv/bin/hadolint ]]; then .venv/bin/hadolint Dockerfile; else echo "hadolint not installed (make docker-check installs it)"; exit 1; fi
 
 echo "== build stage: venv with the runtime requirements only"
 "$PYTHON" -m venv "$WORK/opt/venv"

@@ -262,7 +262,8 @@ def install_from_index(from_code: str, to_code: str, packages_dir: Path, index_u
         raise PackageError(
             f"cannot reach the Argos package index at {index_url} ({exc}). This machine may be offline: "
             "install from a local file instead (PONTE_MODEL_FILE=/path/to/model.argosmodel, or "
-            "`python -m service models install /path/to/model.argosmodel`)."
+            "`python -m service models install /path/to/model.argosmodel`; to try ponte offline, a checkout ships a "
+            "tiny test package: PONTE_MODEL_FILE=tests/fixtures/translate-pt_en-ponte_test-1_0.argosmodel)."
         ) from None
     except ValueError as exc:
         raise PackageError(f"the Argos package index at {index_url} is not valid JSON: {exc}") from None

@@ -54,6 +54,8 @@ def test_ensure_offline_without_a_file_fails_clearly(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "cannot reach the Argos package index" in result.stderr
     assert "PONTE_MODEL_FILE" in result.stderr
+    assert "PONTE_MODEL_FILE=tests/fixtures/translate-pt_en-ponte_test-1_0.argosmodel" in result.stderr
+    assert (ROOT / "tests/fixtures/translate-pt_en-ponte_test-1_0.argosmodel").is_file()  # the path it names
 
 
 def test_bad_configuration_exits_2_naming_the_variable(tmp_path: Path) -> None:
