@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 import limits
 
+from service.core.terms import GlossaryError, load_glossary
+
 T = TypeVar("T")
 
 DEFAULT_PACKAGES_DIR = Path.home() / ".local" / "share" / "argos-translate" / "packages"
@@ -35,6 +37,8 @@ class Settings:
     model_file: Path | None = None
     package_index_url: str = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
     taxonomy: Path | None = None
+    # The server's glossary (YAML or TSV), applied to every request after the request's own entries.
+    glossary: Path | None = None
     max_chars: int = 100_000
     max_body_bytes: int = 1024 * 1024
     # Decoding: beam 4 as Argos; batch size counted in examples (sentences).
@@ -152,6 +156,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "model_file": _path,
     "package_index_url": str.strip,
     "taxonomy": _path,
+    "glossary": _path,
     "max_chars": _int,
     "max_body_bytes": _int,
     "beam_size": _int,
@@ -229,6 +234,11 @@ def _check(settings: Settings) -> None:
         raise ConfigError(f"PONTE_COMPUTE_TYPE {settings.compute_type!r} is not a CPU compute type")
     if settings.taxonomy is not None and not settings.taxonomy.is_file():
         raise ConfigError(f"PONTE_TAXONOMY: no such file {settings.taxonomy}")
+    if settings.glossary is not None:
+        try:  # a bad glossary stops the boot with one line naming the file and the line
+            load_glossary(settings.glossary)
+        except GlossaryError as exc:
+            raise ConfigError(f"PONTE_GLOSSARY: {exc}") from None
     if settings.model_file is not None and not settings.model_file.is_file():
         raise ConfigError(f"PONTE_MODEL_FILE: no such file {settings.model_file}")
     if settings.log_format not in {"json", "text"}:

@@ -14,6 +14,7 @@ from marshmallow import ValidationError
 
 from service.core.exceptions import (
     CoreError,
+    DocumentTooLongError,
     EmptyDocumentError,
     LanguageNotDetectedError,
     ModelNotReadyError,
@@ -136,7 +137,7 @@ def from_core_error(exc: CoreError) -> ApiError:
         return LanguageNotDetected(str(exc))
     if isinstance(exc, ModelNotReadyError):
         return ModelUnavailable(str(exc), headers={"Retry-After": "10"}, language=exc.language)
-    if isinstance(exc, EmptyDocumentError):
+    if isinstance(exc, EmptyDocumentError | DocumentTooLongError):
         return InvalidRequest(str(exc), errors=[{"pointer": "/text", "detail": str(exc)}])
     return ApiError(str(exc))
 

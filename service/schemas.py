@@ -4,15 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
+
+from service.core.formats import FORMATS
+from service.core.terms import GlossaryEntry, GlossaryError, entries_from_request
 
 LANGUAGE_CODE = validate.Regexp(r"^[a-z]{2,3}$", error="must be a lower-case ISO 639 code such as 'pt' or 'en'")
 SOURCE_LANGUAGE = validate.Regexp(r"^(auto|[a-z]{2,3})$",
                                   error="must be 'auto' or a lower-case ISO 639 code such as 'pt'")
 
 
+class GlossaryField(fields.Field[tuple[GlossaryEntry, ...]]):
+    """A request's glossary: a list of entries, each checked; the pointer names the entry (/glossary/3)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> tuple[GlossaryEntry, ...]:
+        try:
+            return entries_from_request(value)
+        except GlossaryError as exc:
+            where = exc.where.removeprefix("glossary")
+            if where.startswith("[") and where.endswith("]"):
+                raise ValidationError({int(where[1:-1]): [exc.problem]}) from None
+            raise ValidationError(exc.problem) from None
+
+
 class TextRequest(Schema):
-    """A request body: unknown fields are refused; `text` is bounded by PONTE_MAX_CHARS."""
+    """A request body: unknown fields are refused; the visible text is bounded by PONTE_MAX_CHARS
+    (checked here for plain text; the pipeline checks the visible text of HTML and Markdown)."""
 
     class Meta:
         unknown = RAISE
@@ -22,17 +39,24 @@ class TextRequest(Schema):
         self.max_chars = max_chars
 
     text = fields.String(required=True)
+    format = fields.String(load_default="text", validate=validate.OneOf(FORMATS))
 
     @validates("text")
     def _check_text(self, value: str, **_: Any) -> None:
         if not value.strip():
             raise ValidationError("must not be empty or blank")
-        if len(value) > self.max_chars:
-            raise ValidationError(f"has {len(value)} characters; the limit is {self.max_chars}")
         try:  # JSON can escape a lone surrogate ("\ud800"); no engine can take it
             value.encode("utf-8")
         except UnicodeEncodeError as exc:
             raise ValidationError(f"is not valid Unicode: a lone surrogate at character {exc.start}") from None
+
+    @validates_schema(skip_on_field_errors=True)
+    def _check_length(self, data: dict[str, Any], **_: Any) -> None:
+        # Markup does not count: an HTML or Markdown document is bounded by its visible text (the pipeline
+        # checks it) and by the body limit.
+        text = data["text"]
+        if data.get("format", "text") == "text" and len(text) > self.max_chars:
+            raise ValidationError(f"has {len(text)} characters; the limit is {self.max_chars}", "text")
 
 
 class DetectRequest(TextRequest):
@@ -43,6 +67,7 @@ class TranslateRequest(TextRequest):
     """POST /v1/translate."""
 
     source_language = fields.String(load_default="auto", validate=SOURCE_LANGUAGE)
+    glossary = GlossaryField(load_default=())
 
 
 class AnalyzeRequest(TranslateRequest):
@@ -94,9 +119,23 @@ class LanguageOut(_Out):
     method = fields.String()
 
 
+class GlossaryEntryRefOut(_Out):
+    source = fields.String()
+    target = fields.String(allow_none=True)
+
+
+class AppliedOut(_Out):
+    kind = fields.String()
+    text = fields.String()
+    replacement = fields.String()
+    entry = fields.Nested(GlossaryEntryRefOut, allow_none=True)
+
+
 class SentencePairOut(_Out):
     source = fields.String()
     target = fields.String()
+    applied = fields.List(fields.Nested(AppliedOut))
+    fallback = fields.Boolean()
 
 
 class ModelRefOut(_Out):
@@ -108,7 +147,10 @@ class TranslationOut(_Out):
     source_language = fields.String()
     target_language = fields.String()
     translated = fields.Boolean()
+    format = fields.String()
     text = fields.String()
+    visible_text = fields.String()
+    source_visible_text = fields.String()
     sentences = fields.List(fields.Nested(SentencePairOut))
     model = fields.Nested(ModelRefOut, allow_none=True)
 
@@ -129,6 +171,7 @@ class TagOut(_Out):
 
 class TagListOut(_Out):
     tags = fields.List(fields.Nested(TagOut))
+    source_visible_text = fields.String()
 
 
 class TimingsOut(_Out):

@@ -73,7 +73,8 @@ def test_english_is_not_translated(client: ContractClient, fake_factory: FakeFac
     body = client.post("/v1/analyze", json={"text": text}).get_json()
     assert body["language"]["code"] == "en"
     assert body["translation"] == {"source_language": "en", "target_language": "en", "translated": False,
-                                   "text": text, "sentences": [], "model": None}
+                                   "format": "text", "text": text, "visible_text": text,
+                                   "source_visible_text": text, "sentences": [], "model": None}
     assert len(fake_factory.engines["pt"].calls) == 1  # only the warm-up
 
 
