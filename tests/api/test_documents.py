@@ -11,6 +11,7 @@ from flask import Flask
 
 from service.core.formats import parse
 from service.core.terms import Glossary, GlossaryEntry
+from service.web import create_app
 from tests.conftest import FakeFactory, make_settings
 from tests.contract import ContractClient
 from tests.core.formats.helpers import (
@@ -195,9 +196,8 @@ def test_one_engine_call_for_a_batch_of_mixed_formats(client: ContractClient, fa
 
 @pytest.fixture
 def small_client(packages_dir: Path) -> ContractClient:
-    from service.web import create_app
-
-    return ContractClient(create_app(make_settings(packages_dir, max_chars=60), engine_factory=FakeFactory()).test_client())
+    app = create_app(make_settings(packages_dir, max_chars=60), engine_factory=FakeFactory())
+    return ContractClient(app.test_client())
 
 
 def test_max_chars_bounds_the_visible_text_not_the_markup(small_client: ContractClient) -> None:

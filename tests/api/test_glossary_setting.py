@@ -37,7 +37,7 @@ def test_a_bad_glossary_stops_the_boot_with_one_line(tmp_path: Path, name: str, 
 
 
 def test_a_missing_glossary_file_stops_the_boot(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="PONTE_GLOSSARY: .*nope.yaml:1: cannot read"):
+    with pytest.raises(ConfigError, match=r"PONTE_GLOSSARY: .*nope\.yaml:1: cannot read"):
         load_settings(environ={"PONTE_GLOSSARY": str(tmp_path / "nope.yaml")})
 
 
