@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check --no-input
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test test-fast lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags
+.PHONY: run test test-fast lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags test-browser abuse
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,15 +25,15 @@ venv: $(RUNTIME_STAMP)
 
 ## make run: install what is missing, make sure the pt->en model is installed, serve on PONTE_HOST:PONTE_PORT
 run: $(RUNTIME_STAMP)
-	OMP_NUM_THREADS=1 $(PY) -m service models ensure
-	OMP_NUM_THREADS=1 exec $(PY) -m service serve
+	$(PY) -m service models ensure
+	exec $(PY) -m service serve
 
 ## make test: lint, type-check and the whole test suite, offline
 test: $(DEV_STAMP) lint typecheck unit
 
 ## make test-fast: core and API tests only (no subprocesses, no real servers): the edit-test loop
 test-fast: $(DEV_STAMP)
-	OMP_NUM_THREADS=1 $(PY) -m pytest -q --ignore=tests/integration
+	$(PY) -m pytest -q --ignore=tests/integration
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
@@ -43,7 +43,7 @@ typecheck: $(DEV_STAMP)
 	$(PY) -m mypy
 
 unit: $(DEV_STAMP)
-	OMP_NUM_THREADS=1 $(PY) -m pytest
+	$(PY) -m pytest
 
 ## make docker-check: the Dockerfile's install steps in a fresh virtualenv (no Docker engine needed)
 docker-check:
@@ -54,7 +54,7 @@ clean:
 
 ## make bench: engine limit vs service on the shipped workload; writes bench/RESULTS.md
 bench: $(DEV_STAMP)
-	OMP_NUM_THREADS=1 $(PY) bench/bench.py
+	$(PY) bench/bench.py
 
 ## make audit: pip-audit of the pinned runtime requirements (needs PyPI's vulnerability data over the network).
 ## Exit 1: vulnerabilities found; exit 2: packages could not be audited (service unreachable), said plainly.
@@ -64,13 +64,24 @@ audit: $(DEV_STAMP)
 ## make fuzz: schemathesis from openapi.yaml against a real 2-worker gunicorn server, 200 examples per operation
 ## (`make test` runs the same with 25)
 fuzz: $(DEV_STAMP)
-	OMP_NUM_THREADS=1 PONTE_FUZZ_EXAMPLES=$${PONTE_FUZZ_EXAMPLES:-200} $(PY) -m pytest -q -s -p no:cacheprovider \
+	PONTE_FUZZ_EXAMPLES=$${PONTE_FUZZ_EXAMPLES:-200} $(PY) -m pytest -q -s -p no:cacheprovider \
 	    tests/integration/test_fuzz.py
 
 ## make soak: 5 minutes at concurrency 8 against 2 recycling workers (bench/soak.py --help)
 soak: $(DEV_STAMP)
-	OMP_NUM_THREADS=1 $(PY) bench/soak.py --seconds $${SOAK_SECONDS:-300}
+	$(PY) bench/soak.py --seconds $${SOAK_SECONDS:-300}
 
 ## make eval-tags: per-topic precision/recall/F1 of the tagger on tests/data/tagging_eval.jsonl
 eval-tags: $(DEV_STAMP)
 	$(PY) tools/eval_tags.py
+
+## make test-browser: the pages (/ and /docs) in Debian's Chromium via Playwright, against a real gunicorn server
+## (tools/browser_setup.sh installs chromium and requirements-browser.txt once); writes docs/screenshot.png
+test-browser: $(DEV_STAMP)
+	PY=$(PY) bash tools/browser_setup.sh
+	OMP_NUM_THREADS=1 PONTE_BROWSER_TESTS=1 $(PY) -m pytest -q -p no:cacheprovider tests/integration/browser
+
+## make abuse: every hostile-client attack against a real server, with a probe for /healthz and a short analyze
+## (tests/abuse/attacks.py; PONTE_ABUSE_SECONDS per attack, PONTE_ABUSE_TEXTS unique 100k texts for memory)
+abuse: $(DEV_STAMP)
+	OMP_NUM_THREADS=1 $(PY) -m tests.abuse.attacks

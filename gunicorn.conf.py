@@ -1,13 +1,15 @@
-"""gunicorn settings for ponte, derived from the PONTE_* settings (service/config.py)."""
+"""gunicorn settings for ponte, derived from the PONTE_* settings (service/settings.py)."""
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
-# Before CTranslate2 is imported anywhere: its bundled libgomp can deadlock recycled workers and
-# oversubscribes 2 cores (FACTS.md); one OpenMP thread per worker is the measured best layout.
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+from service.settings import ConfigError, apply_process_defaults, load_settings
+
+# Before CTranslate2 is imported anywhere (when gunicorn is started directly, not by `serve`).
+apply_process_defaults()
 # Before prometheus_client is imported anywhere: a fresh folder per server start, where every worker
 # writes its samples and from which /metrics merges them (stale files of an earlier run would add up).
 _METRICS_PREFIX = "ponte-metrics-"
@@ -33,15 +35,21 @@ os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_metrics_dir)
 from prometheus_client import Counter  # noqa: E402
 from prometheus_client.multiprocess import mark_process_dead  # noqa: E402
 
-from service.config import load_settings  # noqa: E402
 from service.logs import gunicorn_logconfig  # noqa: E402
 
-_settings = load_settings()
+try:
+    _settings = load_settings()
+except ConfigError as exc:  # one line, not gunicorn's traceback of its config file (`serve` checked already)
+    shutil.rmtree(_metrics_dir, ignore_errors=True)
+    sys.stderr.write(f"configuration error: {exc}\n")
+    sys.exit(2)
 
 wsgi_app = "service.web.wsgi:app"
 bind = [f"{_settings.host}:{_settings.port}"]
 workers = _settings.workers
-worker_class = "gthread"
+# gthread whose event loop reads each request whole before a thread serves it, with a health lane and a
+# small-request lane: slow clients hold no thread (service/web/worker.py).
+worker_class = "service.web.worker.BufferingThreadWorker"
 threads = _settings.threads
 # Models are loaded in each worker after the fork: CTranslate2 translators are not fork-safe.
 preload_app = False

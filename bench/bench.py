@@ -24,14 +24,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from service.settings import apply_process_defaults, load_settings  # noqa: E402
+
+apply_process_defaults()  # this process loads CTranslate2 itself (the engine limit)
+
 import requests  # noqa: E402
 
-from service.config import load_settings  # noqa: E402
 from service.core.packages import check_package_dir, install_archive  # noqa: E402
 from service.core.segment import split_sentences  # noqa: E402
 from service.core.tagging import Tagger, default_taxonomy_path, load_taxonomy  # noqa: E402

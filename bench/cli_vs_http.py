@@ -26,8 +26,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -109,8 +107,7 @@ def main() -> int:
     empty = work / "empty.jsonl"
     empty.write_text("")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PONTE_", "ARGOS_"))}
-    env.update(PONTE_PACKAGES_DIR=str(packages), PONTE_CACHE_SIZE="0", PONTE_DOCUMENT_CACHE_CHARS="0",
-               OMP_NUM_THREADS="1")
+    env.update(PONTE_PACKAGES_DIR=str(packages), PONTE_CACHE_SIZE="0", PONTE_DOCUMENT_CACHE_CHARS="0")
     for name in ("PONTE_BEAM_SIZE",):
         if name in os.environ:
             env[name] = os.environ[name]

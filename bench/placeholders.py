@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import sys
 import tempfile
@@ -29,10 +28,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from service.settings import apply_process_defaults  # noqa: E402
+
+apply_process_defaults()  # this process loads CTranslate2 itself
 
 from service.core.packages import install_archive  # noqa: E402
 from service.core.segment import split_sentences  # noqa: E402

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from service.config import Settings
 from service.core.batching import Arrivals, BatchingTranslator
+from service.core.budget import MeteredTranslator, WorkBudget
 from service.core.detect import LanguageDetector
 from service.core.lru import BoundedLru
 from service.core.models import EngineFactory, ModelRegistry, StateListener
@@ -15,6 +15,7 @@ from service.core.pipeline import Pipeline, PipelineObserver
 from service.core.tagging import Tagger, Taxonomy, default_taxonomy_path, load_taxonomy
 from service.core.terms import Glossary, load_glossary
 from service.core.translate import ArgosTranslator, CachingTranslator, DecodingOptions, SentenceTranslator
+from service.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,13 @@ def decoding_options(settings: Settings) -> DecodingOptions:
     )
 
 
+def work_budget(settings: Settings) -> WorkBudget:
+    """The per-request engine budget the settings ask for."""
+    return WorkBudget(max_source_tokens=settings.max_source_tokens, max_output_tokens=settings.max_output_tokens,
+                      chunk_tokens=settings.max_input_tokens, length_ratio=settings.decoding_length_ratio,
+                      length_extra=settings.decoding_length_extra)
+
+
 def argos_engine_factory(settings: Settings, arrivals: Arrivals | None = None) -> EngineFactory:
     """Build CTranslate2 engines for packages, with the sentence cache in front when enabled."""
     options = decoding_options(settings)
@@ -49,8 +57,9 @@ def argos_engine_factory(settings: Settings, arrivals: Arrivals | None = None) -
             engine = BatchingTranslator(engine, settings.batch_wait_ms / 1000.0, settings.batch_max_sentences,
                                         arrivals)
         if settings.cache_size > 0:
-            engine = CachingTranslator(engine, settings.cache_size)
-        return engine
+            engine = CachingTranslator(engine, settings.cache_size, max_bytes=settings.cache_bytes,
+                                       max_entry_chars=settings.cache_max_entry_chars)
+        return MeteredTranslator(engine, package.sentencepiece_model, settings.slice_tokens)
 
     return build
 
@@ -61,14 +70,17 @@ def build_engines(settings: Settings, factory: EngineFactory | None = None, *,
     pipeline does, `on_model_change` every model state change."""
     taxonomy = load_taxonomy(settings.taxonomy or default_taxonomy_path())
     detector = LanguageDetector(min_letters=settings.detect_min_chars,
-                                min_confidence=settings.detect_min_confidence)
+                                min_confidence=settings.detect_min_confidence,
+                                languages=settings.detect_languages or None)
     arrivals = Arrivals()
     models = ModelRegistry(settings.packages_dir, settings.target_language,
                            factory or argos_engine_factory(settings, arrivals), settings.required_languages,
                            on_change=on_model_change)
     glossary = load_glossary(settings.glossary) if settings.glossary is not None else Glossary()
-    pipeline = Pipeline(detector, models, Tagger(taxonomy), documents=BoundedLru(settings.document_cache_chars),
-                        arrivals=arrivals, observer=observer, glossary=glossary, max_chars=settings.max_chars)
+    pipeline = Pipeline(detector, models, Tagger(taxonomy), documents=BoundedLru(
+        settings.document_cache_bytes if settings.document_cache_chars else 0),
+                        arrivals=arrivals, observer=observer, budget=work_budget(settings), glossary=glossary,
+                        max_chars=settings.max_chars)
     if settings.model_loading == "eager":
         detector.load()
         models.load_all()

@@ -12,6 +12,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 
+from service.core.budget import DeadlineExceededError, WorkBudgetExceededError
 from service.core.exceptions import (
     CoreError,
     DocumentTooLongError,
@@ -66,6 +67,14 @@ class LanguageNotDetected(ApiError):
 
 class ModelUnavailable(ApiError):
     status, slug, title = 503, "model-unavailable", "Model unavailable"
+
+
+class WorkTooLarge(ApiError):
+    status, slug, title = 413, "work-budget-exceeded", "Work budget exceeded"
+
+
+class DeadlineExceeded(ApiError):
+    status, slug, title = 503, "deadline-exceeded", "Deadline exceeded"
 
 
 class NotReady(ApiError):
@@ -137,6 +146,10 @@ def from_core_error(exc: CoreError) -> ApiError:
         return LanguageNotDetected(str(exc))
     if isinstance(exc, ModelNotReadyError):
         return ModelUnavailable(str(exc), headers={"Retry-After": "10"}, language=exc.language)
+    if isinstance(exc, WorkBudgetExceededError):
+        return WorkTooLarge(str(exc), limit=exc.limit)
+    if isinstance(exc, DeadlineExceededError):
+        return DeadlineExceeded(str(exc), headers={"Retry-After": "30"})
     if isinstance(exc, EmptyDocumentError | DocumentTooLongError):
         return InvalidRequest(str(exc), errors=[{"pointer": "/text", "detail": str(exc)}])
     return ApiError(str(exc))

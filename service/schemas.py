@@ -9,8 +9,9 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from service.core.formats import FORMATS
 from service.core.terms import GlossaryEntry, GlossaryError, entries_from_request
 
-LANGUAGE_CODE = validate.Regexp(r"^[a-z]{2,3}$", error="must be a lower-case ISO 639 code such as 'pt' or 'en'")
-SOURCE_LANGUAGE = validate.Regexp(r"^(auto|[a-z]{2,3})$",
+# \Z, not $: "$" also matches before a trailing newline ("pt\n" would pass).
+LANGUAGE_CODE = validate.Regexp(r"^[a-z]{2,3}\Z", error="must be a lower-case ISO 639 code such as 'pt' or 'en'")
+SOURCE_LANGUAGE = validate.Regexp(r"^(auto|[a-z]{2,3})\Z",
                                   error="must be 'auto' or a lower-case ISO 639 code such as 'pt'")
 
 
@@ -27,6 +28,23 @@ class GlossaryField(fields.Field[tuple[GlossaryEntry, ...]]):
             raise ValidationError(exc.problem) from None
 
 
+def _encodable(value: str) -> None:
+    """JSON can escape a lone surrogate ("\\ud800"); no engine, log or output file can take it."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValidationError(f"is not valid Unicode: a lone surrogate at character {exc.start}") from None
+
+
+class Utf8String(fields.String):
+    """A string field that refuses lone surrogates, the same check on every string a client sends."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text: str = super()._deserialize(value, attr, data, **kwargs)
+        _encodable(text)
+        return text
+
+
 class TextRequest(Schema):
     """A request body: unknown fields are refused; the visible text is bounded by PONTE_MAX_CHARS
     (checked here for plain text; the pipeline checks the visible text of HTML and Markdown)."""
@@ -38,17 +56,13 @@ class TextRequest(Schema):
         super().__init__(**kwargs)
         self.max_chars = max_chars
 
-    text = fields.String(required=True)
+    text = Utf8String(required=True)
     format = fields.String(load_default="text", validate=validate.OneOf(FORMATS))
 
     @validates("text")
     def _check_text(self, value: str, **_: Any) -> None:
         if not value.strip():
             raise ValidationError("must not be empty or blank")
-        try:  # JSON can escape a lone surrogate ("\ud800"); no engine can take it
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise ValidationError(f"is not valid Unicode: a lone surrogate at character {exc.start}") from None
 
     @validates_schema(skip_on_field_errors=True)
     def _check_length(self, data: dict[str, Any], **_: Any) -> None:
@@ -66,14 +80,14 @@ class DetectRequest(TextRequest):
 class TranslateRequest(TextRequest):
     """POST /v1/translate."""
 
-    source_language = fields.String(load_default="auto", validate=SOURCE_LANGUAGE)
+    source_language = Utf8String(load_default="auto", validate=SOURCE_LANGUAGE)
     glossary = GlossaryField(load_default=())
 
 
 class AnalyzeRequest(TranslateRequest):
     """POST /v1/analyze."""
 
-    id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=256))
+    id = Utf8String(load_default=None, allow_none=True, validate=validate.Length(max=256))
 
 
 class BatchRequest(Schema):
@@ -86,7 +100,8 @@ class BatchRequest(Schema):
         super().__init__(**kwargs)
         self.max_batch = max_batch
 
-    documents = fields.List(fields.Raw(), required=True)
+    # null items too: each bad item gets its own problem from analyze_items, whatever its kind
+    documents = fields.List(fields.Raw(allow_none=True), required=True)
 
     @validates("documents")
     def _check_documents(self, value: list[Any], **_: Any) -> None:
@@ -99,7 +114,7 @@ class BatchRequest(Schema):
 class TagRequest(TextRequest):
     """POST /v1/tag."""
 
-    language = fields.String(load_default="auto", validate=SOURCE_LANGUAGE)
+    language = Utf8String(load_default="auto", validate=SOURCE_LANGUAGE)
 
 
 class _Out(Schema):

@@ -12,12 +12,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-
-from service.config import Settings, load_settings
 from service.core.packages import InstalledPackage, install_archive
+from service.settings import Settings, apply_process_defaults, load_settings
 from service.web import create_app
 from tests.contract import ContractClient
+
+apply_process_defaults()  # before any test loads CTranslate2
 
 ROOT = Path(__file__).resolve().parents[1]
 # PONTE_TEST_MODEL runs the suite over another pt->en package (the default is the committed fixture).

@@ -43,7 +43,7 @@ class Server:
         self.log_path = log_path
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("PONTE_")}
         self.env.update({"PONTE_HOST": "127.0.0.1", "PONTE_PORT": str(self.port),
-                         "PONTE_PACKAGES_DIR": str(packages_dir), "PONTE_WORKERS": "2", "OMP_NUM_THREADS": "1",
+                         "PONTE_PACKAGES_DIR": str(packages_dir), "PONTE_WORKERS": "2",
                          # gunicorn takes the socket we hold instead of binding PONTE_HOST:PONTE_PORT itself
                          "GUNICORN_CMD_ARGS": f"--bind fd://{self.socket.fileno()}"})
         self.env.update(env)

@@ -21,8 +21,8 @@ from kubernetes_validate.utils import all_versions  # type: ignore[import-untype
 
 from service import shards
 from service.cli import analyze as cli_analyze
-from service.config import ConfigError, Settings, api_key_digests, env_name, load_settings
 from service.core.tagging import load_taxonomy
+from service.settings import ConfigError, Settings, api_key_digests, env_name, load_settings
 from service.web import create_app
 from tests.conftest import FakeFactory, make_settings
 

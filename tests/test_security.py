@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from service.config import ConfigError, load_settings
 from service.problems import problem
+from service.settings import ConfigError, load_settings
 from service.web import create_app
 from service.web.security import ApiKeys, is_loopback
 from tests.api.test_errors import assert_problem
@@ -65,7 +65,9 @@ def test_open_paths_need_no_key_and_are_configurable(packages_dir: Path) -> None
     client = client_for(packages_dir, api_keys=(KEY,))
     for path in ("/healthz", "/readyz", "/metrics"):
         assert client.get(path).status_code == 200, path
-    assert_problem(client.get("/openapi.yaml"), 401, "unauthorized")
+    assert client.get("/openapi.yaml").status_code == 200  # read by /docs before a key can be typed in
+    without_pages = client_for(packages_dir, api_keys=(KEY,), ui=False)
+    assert_problem(without_pages.get("/openapi.yaml"), 401, "unauthorized")
     closed = client_for(packages_dir, api_keys=(KEY,), auth_open_paths=("/healthz",))
     assert closed.get("/healthz").status_code == 200
     assert_problem(closed.get("/metrics"), 401, "unauthorized")

@@ -19,7 +19,7 @@ trap cleanup EXIT
 echo "== the Dockerfile still uses the steps mirrored here"
 for step in "pip install -r requirements.txt" "pip install --no-deps -r requirements-argos.txt" \
             "python -m service models ensure" "ENTRYPOINT [\"python\", \"-m\", \"service\"]" "CMD [\"serve\"]" \
-            "OMP_NUM_THREADS=1" "HEALTHCHECK"; do
+            "HEALTHCHECK"; do
   grep -qF -- "$step" Dockerfile || { echo "Dockerfile no longer contains: $step (update this script)"; exit 1; }
 done
 
@@ -61,7 +61,7 @@ echo "== import time of the app (before model load)"
 
 echo "== serve as the image's CMD does, wait for /readyz"
 PORT=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-ENV_RUN=(env -i PATH="$WORK/opt/venv/bin:/usr/bin:/bin" HOME="$WORK/home" OMP_NUM_THREADS=1
+ENV_RUN=(env -i PATH="$WORK/opt/venv/bin:/usr/bin:/bin" HOME="$WORK/home"
          ARGOS_PACKAGES_DIR="$WORK/opt/argos/packages" PONTE_PACKAGES_DIR="$WORK/opt/argos/packages"
          PONTE_HOST=127.0.0.1 PONTE_PORT="$PORT" PONTE_WORKERS=2)
 (cd "$WORK/app" && exec "${ENV_RUN[@]}" python -m service serve) >"$WORK/server.log" 2>&1 &

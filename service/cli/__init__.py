@@ -11,9 +11,9 @@ from service.cli import merge as cli_merge
 from service.cli import models as cli_models
 from service.cli import serve as cli_serve
 from service.cli.exits import EXIT_FAILED, EXIT_USAGE
-from service.config import ConfigError, load_settings
 from service.core.exceptions import PackageError
 from service.logs import configure_logging
+from service.settings import ConfigError, apply_process_defaults, load_settings
 
 log = logging.getLogger("service")
 
@@ -56,6 +56,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; errors end with a one-line message and a non-zero exit code."""
     args = parser().parse_args(argv)
+    apply_process_defaults()  # before CTranslate2 loads here, and inherited by gunicorn (`serve`)
     try:
         settings = load_settings()
     except ConfigError as exc:

@@ -38,13 +38,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from service.batch import analyze_items
-from service.config import Settings
 from service.core.exceptions import CoreError
 from service.core.formats import FORMATS
 from service.core.pipeline import Pipeline
 from service.engines import Engines, build_engines
+from service.jsonin import JsonInputError, loads
 from service.logs import configure_logging
 from service.problems import MalformedJson, from_api_error, problem
+from service.settings import Settings
 from service.shards import ALL, Shard, in_shard, number_line, parse_shard, shard_from_env
 
 log = logging.getLogger(__name__)
@@ -185,7 +186,10 @@ def parse_line(number: int, raw: bytes | None, *, text_lines: bool, limit: int, 
     if text_lines:
         return Line(number, {"text": text} if fmt == "text" else {"text": text, "format": fmt}, None, None, len(text))
     try:
-        item = json.loads(text)
+        item = loads(text)
+    except JsonInputError as exc:
+        return _error_line(number, from_api_error(MalformedJson(
+            f"line {number} is not JSON this command reads: {exc}")))
     except RecursionError:
         return _error_line(number, from_api_error(MalformedJson(f"line {number} is nested too deeply")))
     except json.JSONDecodeError as exc:
@@ -233,6 +237,10 @@ class Resumed:
     failed: int = 0
 
 
+# What every output line starts with (encode_line: compact JSON, `id` first in analyses and error lines).
+OUTPUT_LINE_START = b'{"id":'
+
+
 def resume_state(path: Path) -> Resumed:
     """Read what an earlier run wrote. A partial last line, left by a killed run, is cut off so that
     appending starts on a fresh line."""
@@ -261,6 +269,14 @@ def resume_state(path: Path) -> Resumed:
             complete += len(raw)
     size = path.stat().st_size
     if size > complete:
+        with path.open("rb") as f:
+            f.seek(complete)
+            head = f.read(len(OUTPUT_LINE_START))
+        # Only a torn line of our own is cut: every line analyze writes starts so. A file without a complete
+        # line of ours and a tail that does not start so (any small text file) is someone else's.
+        if head != OUTPUT_LINE_START[:len(head)] or (state.lines == 0 and len(head) < len(OUTPUT_LINE_START)):
+            raise UsageError(f"{path} does not end as an output of analyze (its last line is not one of its "
+                             "lines), so --resume will not touch it")
         log.warning("%s ends with a partial line (%d bytes) from an interrupted run; removing it",
                     path, size - complete)
         with path.open("r+b") as f:
@@ -468,7 +484,6 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         raise UsageError("--resume needs --output FILE (it appends to that file)")
     if not to_stdout and args.input != STDIO and Path(args.input).resolve() == Path(args.output).resolve():
         raise UsageError("--input and --output are the same file")
-    os.environ.setdefault("OMP_NUM_THREADS", "1")  # before CTranslate2 loads (as `serve` does)
     shard = _chosen_shard(args)
     sharded = shard != ALL or args.shards is not None
 

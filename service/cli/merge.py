@@ -12,7 +12,7 @@ from pathlib import Path
 
 from service.cli.analyze import count_lines
 from service.cli.exits import EXIT_OK, EXIT_USAGE
-from service.config import Settings
+from service.settings import Settings
 from service.shards import MergeError, merge_parts, merge_to_file
 
 log = logging.getLogger(__name__)

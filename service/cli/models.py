@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 from service.cli.exits import EXIT_OK
-from service.config import Settings
 from service.core.exceptions import PackageError
 from service.core.packages import install_archive, install_from_index, remove_package, scan_packages
+from service.settings import Settings
 
 log = logging.getLogger("service")
 

@@ -3,6 +3,7 @@ about low confidence."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -16,6 +17,14 @@ UNDETERMINED = "und"
 # langdetect reports Chinese as zh-cn / zh-tw; the API speaks plain ISO codes.
 _CODE_ALIASES = {"zh-cn": "zh", "zh-tw": "zh"}
 _LANGDETECT_CODES = {"zh": ("zh-cn", "zh-tw")}
+
+
+def unknown_languages(codes: Iterable[str]) -> list[str]:
+    """The codes among `codes` that langdetect has no profile for (Galician, say), sorted."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY  # the profiles' file names are their codes
+
+    known = {_CODE_ALIASES.get(name, name) for name in os.listdir(PROFILES_DIRECTORY)}
+    return sorted(set(codes) - known)
 
 FALLBACK = "fallback"
 

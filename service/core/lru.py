@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -11,11 +12,18 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
-class BoundedLru(Generic[K, V]):
-    """Keeps the most recently used entries whose costs add up to at most `capacity`; 0 keeps nothing."""
+def str_bytes(*texts: str) -> int:
+    """Memory Python holds for these strings (4 bytes a character for emoji, 1 for ASCII, plus headers)."""
+    return sum(sys.getsizeof(text) for text in texts)
 
-    def __init__(self, capacity: int) -> None:
+
+class BoundedLru(Generic[K, V]):
+    """Keeps the most recently used entries whose costs add up to at most `capacity`; 0 keeps nothing.
+    `max_entries` bounds their number too (None: the cost alone)."""
+
+    def __init__(self, capacity: int, max_entries: int | None = None) -> None:
         self.capacity = capacity
+        self.max_entries = max_entries
         self._items: OrderedDict[K, tuple[V, int]] = OrderedDict()
         self._used = 0
         self._lock = threading.Lock()
@@ -43,7 +51,8 @@ class BoundedLru(Generic[K, V]):
                 self._used -= old[1]
             self._items[key] = (value, cost)
             self._used += cost
-            while self._used > self.capacity:
+            while self._used > self.capacity or (self.max_entries is not None
+                                                 and len(self._items) > self.max_entries):
                 _, (_, evicted) = self._items.popitem(last=False)
                 self._used -= evicted
 

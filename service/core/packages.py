@@ -126,11 +126,78 @@ def _archive_root(archive: zipfile.ZipFile, where: str) -> str:
     return root
 
 
-def install_archive(archive_path: Path, packages_dir: Path) -> InstalledPackage:
-    """Validate an .argosmodel file and install it; a bad file leaves the installed packages untouched."""
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """What one package may weigh. Real Argos packages are 70-200 MB zipped and barely compress (int8
+    weights), so a high ratio or size is a zip bomb, refused before a byte is written."""
+
+    max_archive_bytes: int = 1024 * 1024 * 1024
+    max_unpacked_bytes: int = 1024 * 1024 * 1024
+    max_files: int = 1000
+    max_ratio: float = 20.0
+
+
+def _check_sizes(archive: zipfile.ZipFile, archive_bytes: int, where: str, limits: ArchiveLimits) -> None:
+    members = archive.infolist()
+    if len(members) > limits.max_files:
+        raise PackageError(f"{where}: holds {len(members)} files; the limit is {limits.max_files}")
+    unpacked = sum(info.file_size for info in members)
+    if unpacked > limits.max_unpacked_bytes:
+        raise PackageError(f"{where}: unpacks to {unpacked} bytes; the limit is {limits.max_unpacked_bytes}")
+    if unpacked > limits.max_ratio * max(archive_bytes, 1) and unpacked > 1024 * 1024:
+        raise PackageError(f"{where}: unpacks to {unpacked} bytes from {archive_bytes} "
+                           f"(over {limits.max_ratio:g} times its size): refused as a zip bomb")
+
+
+def _extract_bounded(archive: zipfile.ZipFile, staging: Path, where: str, limits: ArchiveLimits) -> None:
+    """Extract member by member, counting the bytes really written (sizes in the directory can lie)."""
+    written = 0
+    for info in archive.infolist():
+        target = staging / info.filename
+        if info.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with archive.open(info) as source, target.open("wb") as sink:
+            while block := source.read(1 << 20):
+                written += len(block)
+                if written > limits.max_unpacked_bytes:
+                    raise PackageError(f"{where}: unpacks to more than {limits.max_unpacked_bytes} bytes")
+                sink.write(block)
+
+
+def check_archive(archive_path: Path) -> dict[str, Any]:
+    """Check, without extracting, that a file is an .argosmodel: a zip, one top folder, a good metadata.json."""
     where = archive_path.name
     if not archive_path.is_file():
         raise PackageError(f"{archive_path}: no such file")
+    if not zipfile.is_zipfile(archive_path):
+        raise PackageError(f"{where}: not a valid Argos package (an .argosmodel is a zip archive)")
+    try:
+        with zipfile.ZipFile(archive_path) as archive:
+            root = _archive_root(archive, where)
+            try:
+                raw = archive.read(f"{root}/metadata.json")
+            except KeyError:
+                raise PackageError(f"{where}: no {root}/metadata.json") from None
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise PackageError(f"{where}: cannot be read as a zip archive: {exc}") from None
+    try:
+        return _check_metadata(json.loads(raw.decode("utf-8")), where)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PackageError(f"{where}: metadata.json is not valid JSON ({exc})") from None
+
+
+def install_archive(archive_path: Path, packages_dir: Path,
+                    limits: ArchiveLimits | None = None) -> InstalledPackage:
+    """Validate an .argosmodel file and install it; a bad file leaves the installed packages untouched."""
+    limits = limits or ArchiveLimits()
+    where = archive_path.name
+    if not archive_path.is_file():
+        raise PackageError(f"{archive_path}: no such file")
+    archive_bytes = archive_path.stat().st_size
+    if archive_bytes > limits.max_archive_bytes:
+        raise PackageError(f"{where}: {archive_bytes} bytes; the limit is {limits.max_archive_bytes}")
     if not zipfile.is_zipfile(archive_path):
         raise PackageError(f"{where}: not a valid Argos package (an .argosmodel is a zip archive)")
     packages_dir.mkdir(parents=True, exist_ok=True)
@@ -139,10 +206,11 @@ def install_archive(archive_path: Path, packages_dir: Path) -> InstalledPackage:
         try:
             with zipfile.ZipFile(archive_path) as archive:
                 root = _archive_root(archive, where)
+                _check_sizes(archive, archive_bytes, where, limits)
                 bad = archive.testzip()
                 if bad is not None:
                     raise PackageError(f"{where}: corrupt member {bad!r} (CRC mismatch)")
-                archive.extractall(staging)
+                _extract_bounded(archive, staging, where, limits)
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise PackageError(f"{where}: cannot be read as a zip archive: {exc}") from None
         candidate = check_package_dir(staging / root)

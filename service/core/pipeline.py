@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from service.core.batching import Arrivals
+from service.core.budget import TokenCounting, WorkBudget
 from service.core.detect import (
     UNDETERMINED,
     Detection,
@@ -30,7 +31,7 @@ from service.core.exceptions import (
     UnsupportedLanguageError,
 )
 from service.core.formats import Format, Layout, join_mapped, parse
-from service.core.lru import BoundedLru
+from service.core.lru import BoundedLru, str_bytes
 from service.core.models import ModelRegistry
 from service.core.segment import Segmentation, split_sentences
 from service.core.tagging import Tag, Tagger
@@ -132,6 +133,19 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000.0, 2)
 
 
+def analysis_bytes(analysis: Analysis) -> int:
+    """About what a cached analysis holds in memory: its strings (source, English, each sentence pair) plus
+    ~100 bytes of objects per sentence and tag."""
+    pairs = analysis.translation.sentences
+    translation = analysis.translation
+    # for plain text the visible texts are the text itself (the same objects), for HTML and Markdown more strings
+    visible = 0
+    if translation.format != "text":
+        visible = str_bytes(translation.visible_text, translation.source_visible_text)
+    return (str_bytes(translation.text) + visible + sum(str_bytes(p.source, p.target) + 100 for p in pairs)
+            + 200 * len(analysis.tags) + 1000)
+
+
 class PipelineObserver(Protocol):
     """What the pipeline tells whoever watches it (metrics, request logs); it never changes a result.
 
@@ -168,8 +182,10 @@ class Pipeline:
     def __init__(self, detector: LanguageDetector, models: ModelRegistry, tagger: Tagger, *,
                  documents: BoundedLru[_CacheKey, Analysis] | None = None,
                  arrivals: Arrivals | None = None, observer: PipelineObserver | None = None,
-                 fallback: FallbackRule | None = DEFAULT_FALLBACK, glossary: Glossary | None = None,
-                 max_chars: int | None = None) -> None:
+                 fallback: FallbackRule | None = DEFAULT_FALLBACK, budget: WorkBudget | None = None,
+                 glossary: Glossary | None = None, max_chars: int | None = None) -> None:
+        # Each document's engine cost, checked before the engine is busy (engines that can count tokens).
+        self.budget = budget
         self.detector = detector
         # The server's glossary, applied to every document after the request's own entries.
         self.glossary = glossary if glossary is not None else Glossary()
@@ -297,6 +313,13 @@ class Pipeline:
                     results[i] = exc
                     continue
                 segmentations[i] = split_sentences(layouts[i].visible_text, detection.code)
+                if self.budget is not None and isinstance(engine := self.models.engine(detection.code),
+                                                          TokenCounting):
+                    try:
+                        self.budget.check(engine.count_tokens([s.text for s in segmentations[i].sentences]))
+                    except CoreError as exc:
+                        results[i] = exc
+                        continue
                 by_language.setdefault(detection.code, []).append(i)
 
         translations: dict[int, Translation] = {}
@@ -351,7 +374,7 @@ class Pipeline:
             results[i] = analysis
             if self.documents.capacity:
                 self.documents.put(_cache_key(documents[i], tag), analysis,
-                                   cost=len(documents[i].text) + len(translation.text))
+                                   cost=analysis_bytes(analysis) + str_bytes(documents[i].text))
         assert all(r is not None for r in results)
         return [r for r in results if r is not None]
 

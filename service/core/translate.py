@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from service.core.lru import BoundedLru
+from service.core.lru import BoundedLru, str_bytes
 from service.core.packages import InstalledPackage
 
 log = logging.getLogger(__name__)
@@ -140,11 +140,17 @@ class ArgosTranslator:
 class CachingTranslator:
     """A bounded LRU of sentence translations in front of an engine; a repeated sentence costs nothing."""
 
-    def __init__(self, inner: SentenceTranslator, size: int) -> None:
+    def __init__(self, inner: SentenceTranslator, size: int, *, max_bytes: int | None = None,
+                 max_entry_chars: int | None = None) -> None:
         self.inner = inner
         self.name = inner.name
         self.version = inner.version
-        self._cache: BoundedLru[str, str] = BoundedLru(size)
+        # Bounded by entries and, when given, by the bytes held; sentences longer than max_entry_chars
+        # are not kept (hostile unique long sentences would fill it with entries of no reuse).
+        self._bytes = max_bytes
+        self._max_entry_chars = max_entry_chars
+        self._cache: BoundedLru[str, str] = (BoundedLru(size) if max_bytes is None
+                                             else BoundedLru(max_bytes, max_entries=size))
 
     @property
     def hits(self) -> int:
@@ -169,5 +175,6 @@ class CachingTranslator:
         if missing:
             for sentence, target in zip(missing, self.inner.translate(missing), strict=True):
                 found[sentence] = target
-                self._cache.put(sentence, target)
+                if self._max_entry_chars is None or len(sentence) <= self._max_entry_chars:
+                    self._cache.put(sentence, target, str_bytes(sentence, target) if self._bytes is not None else 1)
         return [found[s] for s in sentences]

@@ -6,17 +6,17 @@ from typing import Any
 
 from flask import Flask
 
-from service.config import Settings, load_settings
 from service.core.models import EngineFactory
 from service.logs import configure_logging
+from service.settings import Settings, load_settings
 
 
 def create_app(settings: Settings | None = None, *, engine_factory: EngineFactory | None = None,
                **overrides: Any) -> Flask:
     """config -> logging -> error handlers -> request log, metrics, security -> engines -> blueprints."""
     from service.engines import build_engines
+    from service.web import deadline, requestlog, resources, security, ui
     from service.web import metrics as metrics_module
-    from service.web import requestlog, resources, security
     from service.web.api import analysis, catalogue, health
     from service.web.api import metrics as metrics_view
     from service.web.errors import register_error_handlers
@@ -24,7 +24,8 @@ def create_app(settings: Settings | None = None, *, engine_factory: EngineFactor
 
     settings = settings or load_settings(**overrides)
     configure_logging(settings.log_level, settings.log_format)
-    app = Flask(__name__)
+    # No app-wide static route: service/web/static belongs to the pages (ui.py), served only when enabled.
+    app = Flask(__name__, static_folder=None)
     # Never debug (FLASK_DEBUG is ignored), never propagate: every error leaves through errors.py.
     app.config.from_mapping(MAX_CONTENT_LENGTH=settings.max_body_bytes, DEBUG=False,
                             PROPAGATE_EXCEPTIONS=False, TRAP_HTTP_EXCEPTIONS=False)
@@ -32,7 +33,8 @@ def create_app(settings: Settings | None = None, *, engine_factory: EngineFactor
     register_error_handlers(app)
     metrics = metrics_module.Metrics(settings.metrics_dir)
     requestlog.init_app(app, metrics)  # first: every answer, 401 and 429 included, carries its request id
-    security.init_app(app, settings)
+    security.init_app(app, settings, public=ui.public_paths() if settings.ui else frozenset())
+    deadline.init_app(app, settings.request_deadline)
     observer = WebObserver(metrics, log_text=settings.log_text)
     engines = build_engines(settings, engine_factory, observer=observer, on_model_change=metrics.model_changed)
     observer.models = engines.models
@@ -40,4 +42,5 @@ def create_app(settings: Settings | None = None, *, engine_factory: EngineFactor
     metrics_module.init_app(app, metrics)
     for blueprint in (analysis.bp, catalogue.bp, health.bp, metrics_view.bp):
         app.register_blueprint(blueprint)
+    ui.init_app(app, enabled=settings.ui)
     return app

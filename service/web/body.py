@@ -5,9 +5,30 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import request
+from flask import current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from service.jsonin import JsonInputError, loads
 from service.problems import MalformedJson, UnsupportedMediaType
+
+_BLOCK = 64 * 1024
+
+
+def _raw_body() -> bytes:
+    """The body bytes; a body without Content-Length (chunked) is counted as it arrives, and 413 past the limit
+    (werkzeug would stop reading at the limit and hand over a cut body)."""
+    if request.content_length is not None:
+        return request.get_data(cache=False)  # werkzeug answers 413 from the header alone
+    limit: int = current_app.config["MAX_CONTENT_LENGTH"]
+    stream = request.environ["wsgi.input"]
+    blocks: list[bytes] = []
+    size = 0
+    while block := stream.read(min(_BLOCK, limit + 1 - size)):
+        blocks.append(block)
+        size += len(block)
+        if size > limit:
+            raise RequestEntityTooLarge()
+    return b"".join(blocks)
 
 
 def json_body() -> Any:
@@ -16,12 +37,14 @@ def json_body() -> Any:
     if mimetype != "application/json" and not (mimetype.startswith("application/") and mimetype.endswith("+json")):
         shown = mimetype or "no Content-Type"
         raise UnsupportedMediaType(f"the body must be application/json, got {shown}")
-    raw = request.get_data(cache=False)
+    raw = _raw_body()
     try:
-        return json.loads(raw.decode("utf-8"))
+        return loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise MalformedJson(f"the body is not UTF-8: {exc.reason} at byte {exc.start}") from None
     except RecursionError:
         raise MalformedJson("the body is nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise MalformedJson(f"the body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except JsonInputError as exc:
+        raise MalformedJson(f"the body is not JSON this service reads: {exc}") from None

@@ -17,7 +17,7 @@ log = logging.getLogger("service.request")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # What a caller's request id may look like; anything else is replaced by a fresh one.
-REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,128}\Z")  # \Z: "$" lets a trailing newline in
 # A debug log of the text keeps at most this much of it.
 MAX_LOGGED_TEXT = 10_000
 

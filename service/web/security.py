@@ -18,8 +18,8 @@ from flask import Flask, Response, g, request
 from flask_limiter import Limiter, RateLimitExceeded
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service.config import Settings, api_key_digests
 from service.problems import TooManyRequests, Unauthorized, from_api_error
+from service.settings import Settings, api_key_digests
 from service.web.errors import problem_response
 
 log = logging.getLogger(__name__)
@@ -77,9 +77,11 @@ def _retry_after(limiter: Limiter, exc: RateLimitExceeded) -> int:
     return max(1, int(exc.limit.limit.get_expiry()))
 
 
-def init_app(app: Flask, settings: Settings) -> None:
-    """Headers on every response, then (when configured) the proxy fix, API keys and the rate limit."""
-    open_paths = frozenset(settings.auth_open_paths)
+def init_app(app: Flask, settings: Settings, public: frozenset[str] = frozenset()) -> None:
+    """Headers on every response, then (when configured) the proxy fix, API keys and the rate limit. `public`
+    paths (the pages for people and their assets) are open like PONTE_AUTH_OPEN_PATHS: a page must load before
+    anyone can type a key into it, and the page then sends the key with every API call."""
+    open_paths = frozenset(settings.auth_open_paths) | public
 
     @app.after_request
     def _headers(response: Response) -> Response:

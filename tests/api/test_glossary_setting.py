@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from service.config import ConfigError, load_settings
+from service.settings import ConfigError, load_settings
 from service.web import create_app
 from tests.conftest import FakeFactory, make_settings
 from tests.contract import ContractClient

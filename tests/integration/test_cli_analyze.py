@@ -126,7 +126,7 @@ def write_input(path: Path, lines: list[str]) -> Path:
 
 def cli_env(packages_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PONTE_", "ARGOS_"))}
-    env.update({"PONTE_PACKAGES_DIR": str(packages_dir), "PONTE_BEAM_SIZE": "1", "OMP_NUM_THREADS": "1", **extra})
+    env.update({"PONTE_PACKAGES_DIR": str(packages_dir), "PONTE_BEAM_SIZE": "1", **extra})
     return env
 
 
