@@ -13,6 +13,7 @@ from service.core.models import EngineFactory, ModelRegistry, StateListener
 from service.core.packages import InstalledPackage
 from service.core.pipeline import Pipeline, PipelineObserver
 from service.core.tagging import Tagger, Taxonomy, default_taxonomy_path, load_taxonomy
+from service.core.terms import Glossary, load_glossary
 from service.core.translate import (
     ArgosTranslator,
     CachingTranslator,
@@ -86,9 +87,11 @@ def build_engines(settings: Settings, factory: EngineFactory | None = None, *,
     models = ModelRegistry(settings.packages_dir, settings.target_language,
                            factory or argos_engine_factory(settings, arrivals), settings.required_languages,
                            on_change=on_model_change)
+    glossary = load_glossary(settings.glossary) if settings.glossary is not None else Glossary()
     pipeline = Pipeline(detector, models, Tagger(taxonomy), documents=BoundedLru(
         settings.document_cache_bytes if settings.document_cache_chars else 0),
-                        arrivals=arrivals, observer=observer, budget=work_budget(settings))
+                        arrivals=arrivals, observer=observer, budget=work_budget(settings), glossary=glossary,
+                        max_chars=settings.max_chars)
     if settings.model_loading == "eager":
         detector.load()
         models.load_all()

@@ -4,12 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
+
+from service.core.formats import FORMATS
+from service.core.terms import GlossaryEntry, GlossaryError, entries_from_request
 
 # \Z, not $: "$" also matches before a trailing newline ("pt\n" would pass).
 LANGUAGE_CODE = validate.Regexp(r"^[a-z]{2,3}\Z", error="must be a lower-case ISO 639 code such as 'pt' or 'en'")
 SOURCE_LANGUAGE = validate.Regexp(r"^(auto|[a-z]{2,3})\Z",
                                   error="must be 'auto' or a lower-case ISO 639 code such as 'pt'")
+
+
+class GlossaryField(fields.Field[tuple[GlossaryEntry, ...]]):
+    """A request's glossary: a list of entries, each checked; the pointer names the entry (/glossary/3)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> tuple[GlossaryEntry, ...]:
+        try:
+            return entries_from_request(value)
+        except GlossaryError as exc:
+            where = exc.where.removeprefix("glossary")
+            if where.startswith("[") and where.endswith("]"):
+                raise ValidationError({int(where[1:-1]): [exc.problem]}) from None
+            raise ValidationError(exc.problem) from None
 
 
 def _encodable(value: str) -> None:
@@ -30,7 +46,8 @@ class Utf8String(fields.String):
 
 
 class TextRequest(Schema):
-    """A request body: unknown fields are refused; `text` is bounded by PONTE_MAX_CHARS."""
+    """A request body: unknown fields are refused; the visible text is bounded by PONTE_MAX_CHARS
+    (checked here for plain text; the pipeline checks the visible text of HTML and Markdown)."""
 
     class Meta:
         unknown = RAISE
@@ -40,13 +57,20 @@ class TextRequest(Schema):
         self.max_chars = max_chars
 
     text = Utf8String(required=True)
+    format = fields.String(load_default="text", validate=validate.OneOf(FORMATS))
 
     @validates("text")
     def _check_text(self, value: str, **_: Any) -> None:
         if not value.strip():
             raise ValidationError("must not be empty or blank")
-        if len(value) > self.max_chars:
-            raise ValidationError(f"has {len(value)} characters; the limit is {self.max_chars}")
+
+    @validates_schema(skip_on_field_errors=True)
+    def _check_length(self, data: dict[str, Any], **_: Any) -> None:
+        # Markup does not count: an HTML or Markdown document is bounded by its visible text (the pipeline
+        # checks it) and by the body limit.
+        text = data["text"]
+        if data.get("format", "text") == "text" and len(text) > self.max_chars:
+            raise ValidationError(f"has {len(text)} characters; the limit is {self.max_chars}", "text")
 
 
 class DetectRequest(TextRequest):
@@ -57,6 +81,7 @@ class TranslateRequest(TextRequest):
     """POST /v1/translate."""
 
     source_language = Utf8String(load_default="auto", validate=SOURCE_LANGUAGE)
+    glossary = GlossaryField(load_default=())
 
 
 class AnalyzeRequest(TranslateRequest):
@@ -109,9 +134,23 @@ class LanguageOut(_Out):
     method = fields.String()
 
 
+class GlossaryEntryRefOut(_Out):
+    source = fields.String()
+    target = fields.String(allow_none=True)
+
+
+class AppliedOut(_Out):
+    kind = fields.String()
+    text = fields.String()
+    replacement = fields.String()
+    entry = fields.Nested(GlossaryEntryRefOut, allow_none=True)
+
+
 class SentencePairOut(_Out):
     source = fields.String()
     target = fields.String()
+    applied = fields.List(fields.Nested(AppliedOut))
+    fallback = fields.Boolean()
 
 
 class ModelRefOut(_Out):
@@ -123,7 +162,10 @@ class TranslationOut(_Out):
     source_language = fields.String()
     target_language = fields.String()
     translated = fields.Boolean()
+    format = fields.String()
     text = fields.String()
+    visible_text = fields.String()
+    source_visible_text = fields.String()
     sentences = fields.List(fields.Nested(SentencePairOut))
     model = fields.Nested(ModelRefOut, allow_none=True)
 
@@ -144,6 +186,7 @@ class TagOut(_Out):
 
 class TagListOut(_Out):
     tags = fields.List(fields.Nested(TagOut))
+    source_visible_text = fields.String()
 
 
 class TimingsOut(_Out):

@@ -185,6 +185,17 @@ def _check_taxonomy(path: Path | None) -> None:
         raise ValueError(str(exc)) from None
 
 
+def _check_glossary(path: Path | None) -> None:
+    if path is None:
+        return
+    from service.core.terms import GlossaryError, load_glossary
+
+    try:  # the message names the file and the line: "glossary.yaml:12: ..."
+        load_glossary(path)
+    except GlossaryError as exc:
+        raise ValueError(str(exc)) from None
+
+
 def _check_model_file(path: Path | None) -> None:
     if path is None:
         return
@@ -249,6 +260,10 @@ class Settings:
         doc="only used by `models install --from-index` / `models ensure`")
     taxonomy: Path | None = setting(None, check=_check_taxonomy, shown="`service/data/taxonomy.yaml`",
                                     doc="the topic taxonomy (YAML; see `docs/taxonomy.md`), parsed at start")
+    glossary: Path | None = setting(
+        None, check=_check_glossary,
+        doc="the server's glossary, applied to every request after the request's own entries: YAML (a list of "
+            "`{source, target?, case_sensitive?, inflect?}`) or TSV (`source<TAB>target<TAB>flags`), parsed at start")
     max_chars: int = setting(100_000, ge=1, doc="characters per text")
     max_body_bytes: int = setting(1024 * 1024, ge=1, doc="bytes per request body")
     beam_size: int = setting(4, ge=1, doc="beam size (1 = greedy, ~2.5x faster, a little worse)")

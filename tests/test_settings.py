@@ -33,6 +33,7 @@ CUSTOM_BAD: dict[str, tuple[str, str]] = {
     "required_languages": ("pt,portuguese", "'portuguese' is not a language code"),
     "model_file": (NOWHERE, "no such file"),
     "taxonomy": (NOWHERE, "cannot read the file"),
+    "glossary": (NOWHERE, "cannot read the file"),
     "api_keys": ("short-key", "key #1 must be 16 to 512 characters"),
     "api_keys_file": (NOWHERE, "cannot read"),
     "auth_open_paths": ("/healthz,metrics", "'metrics' does not start with /"),

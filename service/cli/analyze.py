@@ -1,7 +1,8 @@
 """`python -m service analyze`: JSON Lines (or plain text lines) in, one result per input line out, in order.
 
-Each input line is `{"id", "text", "source_language"}` (as the body of POST /v1/analyze) or, with
---text-lines, one document of plain text. Each output line is exactly the object POST /v1/analyze
+Each input line is `{"id", "text", "source_language", "format", "glossary"}` (as the body of POST
+/v1/analyze) or, with --text-lines, one document per line; --format (text, html, markdown) is the format
+of lines that give none. Each output line is exactly the object POST /v1/analyze
 answers, or `{"id", "line", "error": <problem>}` for a line that could not be analyzed; the run goes on.
 
 Exit codes:
@@ -38,6 +39,7 @@ from typing import IO, Any
 
 from service.batch import analyze_items
 from service.core.exceptions import CoreError
+from service.core.formats import FORMATS
 from service.core.pipeline import Pipeline
 from service.engines import Engines, build_engines
 from service.jsonin import JsonInputError, loads
@@ -106,6 +108,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="where to write one JSON line per input line (default: stdout)")
     parser.add_argument("--text-lines", action="store_true",
                         help="the input is plain text, one document per line (language detected)")
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="format of the documents whose line has no `format` field (default text)")
     parser.add_argument("--resume", action="store_true",
                         help="append to --output FILE, skipping documents whose id is already in it")
     parser.add_argument("--chunk-size", type=_positive, default=DEFAULT_CHUNK, metavar="N",
@@ -169,8 +173,8 @@ def _error_line(number: int, problem_doc: dict[str, Any]) -> Line:
     return Line(number, None, problem_doc, None, 0)
 
 
-def parse_line(number: int, raw: bytes | None, *, text_lines: bool, limit: int) -> Line:
-    """Turn one input line into the item analyze_items validates, or an error."""
+def parse_line(number: int, raw: bytes | None, *, text_lines: bool, limit: int, fmt: str = "text") -> Line:
+    """Turn one input line into the item analyze_items validates, or an error; `fmt` is the default format."""
     if raw is None:
         return _error_line(number, problem(413, "payload-too-large", "Payload too large",
                                            f"line {number} is longer than {limit} bytes (PONTE_MAX_BODY_BYTES)"))
@@ -180,7 +184,7 @@ def parse_line(number: int, raw: bytes | None, *, text_lines: bool, limit: int) 
         return _error_line(number, from_api_error(MalformedJson(
             f"line {number} is not UTF-8: {exc.reason} at byte {exc.start}")))
     if text_lines:
-        return Line(number, {"text": text}, None, None, len(text))
+        return Line(number, {"text": text} if fmt == "text" else {"text": text, "format": fmt}, None, None, len(text))
     try:
         item = loads(text)
     except JsonInputError as exc:
@@ -191,6 +195,8 @@ def parse_line(number: int, raw: bytes | None, *, text_lines: bool, limit: int) 
     except json.JSONDecodeError as exc:
         return _error_line(number, from_api_error(MalformedJson(
             f"line {number} is not valid JSON: {exc.msg} at column {exc.colno}")))
+    if isinstance(item, dict) and fmt != "text" and "format" not in item:
+        item["format"] = fmt
     key = item.get("id") if isinstance(item, dict) else None
     text_value = item.get("text") if isinstance(item, dict) else None
     return Line(number, item, None, key if isinstance(key, str) else None,
@@ -531,7 +537,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
             bar.update(1)
 
         limit = settings.max_body_bytes
-        lines = (parse_line(number, raw, text_lines=args.text_lines, limit=limit)
+        lines = (parse_line(number, raw, text_lines=args.text_lines, limit=limit, fmt=args.format)
                  for number, raw in read_lines(source, limit) if in_shard(number, shard))
         chunks = chunked(skip_done(lines, resumed.done, skipped), args.chunk_size)
         try:

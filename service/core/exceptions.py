@@ -40,3 +40,12 @@ class PackageError(CoreError):
 
 class EmptyDocumentError(CoreError):
     """The document has no visible text to work on (markup, code or whitespace only)."""
+
+
+class DocumentTooLongError(CoreError):
+    """The document's visible text is longer than the service takes."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(f"the visible text has {length} characters; the limit is {limit}")
+        self.length = length
+        self.limit = limit

@@ -1,9 +1,15 @@
-"""detect -> translate -> tag, for one document or many (sentences of all documents share engine calls)."""
+"""detect -> translate -> tag, for one document or many (sentences of all documents share engine calls).
+
+A document is text, HTML or Markdown: detection, sentence splitting and tagging see its visible text
+(formats.parse), protected spans and glossary terms are masked per sentence (terms.protect), all masked
+sentences and the layouts' extras of one language go to the engine in one call (terms.translate_protected
+adds at most one more for fallbacks), and the layout puts the translation back into the markup.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -18,22 +24,46 @@ from service.core.detect import (
     letter_count,
     refusal_detail,
 )
-from service.core.exceptions import CoreError, LanguageNotDetectedError, UnsupportedLanguageError
+from service.core.exceptions import (
+    CoreError,
+    DocumentTooLongError,
+    LanguageNotDetectedError,
+    UnsupportedLanguageError,
+)
+from service.core.formats import Format, Layout, join_mapped, parse
 from service.core.lru import BoundedLru, str_bytes
 from service.core.models import ModelRegistry
-from service.core.segment import Segmentation, join_translation, split_sentences
+from service.core.segment import Segmentation, split_sentences
 from service.core.tagging import Tag, Tagger
+from service.core.terms import Glossary, GlossaryEntry, Masked, Restored, merge, protect, translate_protected
+from service.core.terms.spans import EXTRA
 
 AUTO = "auto"
 DEFAULT_FALLBACK = FallbackRule()
 
 
+# The kind a span marked by the document itself (inline code, translate="no") is reported as.
+PROTECTED = "protected"
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A protected span or glossary match of a sentence, as written in the source and in the output."""
+
+    kind: str
+    text: str
+    replacement: str
+    entry: GlossaryEntry | None = None
+
+
 @dataclass(frozen=True)
 class SentencePair:
-    """One source sentence and its translation."""
+    """One source sentence and its translation, with what was protected or looked up in it."""
 
     source: str
     target: str
+    applied: tuple[Applied, ...] = ()
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,9 +81,12 @@ class Translation:
     source_language: str
     target_language: str
     translated: bool
-    text: str
+    text: str  # the output document, in the input's format
     sentences: tuple[SentencePair, ...]
     model: ModelRef | None
+    format: str = "text"
+    visible_text: str = ""  # the output's visible text: what evidence with field "translation" indexes
+    source_visible_text: str = ""  # the input's visible text: what evidence with field "source" indexes
 
 
 @dataclass(frozen=True)
@@ -78,12 +111,22 @@ class Analysis:
 
 
 @dataclass(frozen=True)
+class Tagged:
+    """The tags of a document (no translation) and the visible text their evidence indexes."""
+
+    tags: tuple[Tag, ...]
+    source_visible_text: str
+
+
+@dataclass(frozen=True)
 class Document:
     """One input document."""
 
     text: str
     source_language: str = AUTO
     id: str | None = None
+    format: Format = "text"
+    glossary: tuple[GlossaryEntry, ...] = ()  # the request's entries, before the server's
 
 
 def _ms(seconds: float) -> float:
@@ -94,7 +137,12 @@ def analysis_bytes(analysis: Analysis) -> int:
     """About what a cached analysis holds in memory: its strings (source, English, each sentence pair) plus
     ~100 bytes of objects per sentence and tag."""
     pairs = analysis.translation.sentences
-    return (str_bytes(analysis.translation.text) + sum(str_bytes(p.source, p.target) + 100 for p in pairs)
+    translation = analysis.translation
+    # for plain text the visible texts are the text itself (the same objects), for HTML and Markdown more strings
+    visible = 0
+    if translation.format != "text":
+        visible = str_bytes(translation.visible_text, translation.source_visible_text)
+    return (str_bytes(translation.text) + visible + sum(str_bytes(p.source, p.target) + 100 for p in pairs)
             + 200 * len(analysis.tags) + 1000)
 
 
@@ -124,16 +172,25 @@ class NoObserver(PipelineObserver):
     """The default observer: watches nothing."""
 
 
+# A cached analysis is keyed by everything that shapes it (the server glossary is fixed per pipeline).
+_CacheKey = tuple[str, str, bool, str, tuple[GlossaryEntry, ...]]
+
+
 class Pipeline:
     """The service's whole job, free of HTTP: the web layer and the CLI both call this."""
 
     def __init__(self, detector: LanguageDetector, models: ModelRegistry, tagger: Tagger, *,
-                 documents: BoundedLru[tuple[str, str, bool], Analysis] | None = None,
+                 documents: BoundedLru[_CacheKey, Analysis] | None = None,
                  arrivals: Arrivals | None = None, observer: PipelineObserver | None = None,
-                 fallback: FallbackRule | None = DEFAULT_FALLBACK, budget: WorkBudget | None = None) -> None:
+                 fallback: FallbackRule | None = DEFAULT_FALLBACK, budget: WorkBudget | None = None,
+                 glossary: Glossary | None = None, max_chars: int | None = None) -> None:
         # Each document's engine cost, checked before the engine is busy (engines that can count tokens).
         self.budget = budget
         self.detector = detector
+        # The server's glossary, applied to every document after the request's own entries.
+        self.glossary = glossary if glossary is not None else Glossary()
+        # Bound on a document's visible text (the markup of HTML and Markdown does not count); None: none.
+        self.max_chars = max_chars
         # When detection is unsure (or the text too short to judge) and an installed language is plausible,
         # translate with it (method "fallback"); None refuses whatever is not detected as installed.
         self.fallback = fallback
@@ -144,13 +201,20 @@ class Pipeline:
         self.arrivals = arrivals if arrivals is not None else Arrivals()
         # Whole results of recent documents (bounded by characters held): a repeated document
         # costs neither detection, nor the engine, nor tagging.
-        self.documents: BoundedLru[tuple[str, str, bool], Analysis] = (
-            documents if documents is not None else BoundedLru(0))
+        self.documents: BoundedLru[_CacheKey, Analysis] = documents if documents is not None else BoundedLru(0)
 
-    def detect(self, text: str) -> Detection:
-        """Detect the language of a text."""
-        detection = self.detector.detect(text)
-        self.observer.detected(text, detection)
+    def layout(self, text: str, fmt: Format = "text") -> Layout:
+        """The document's layout; raises EmptyDocumentError, or DocumentTooLongError over max_chars."""
+        layout = parse(text, fmt)
+        if self.max_chars is not None and len(layout.visible_text) > self.max_chars:
+            raise DocumentTooLongError(len(layout.visible_text), self.max_chars)
+        return layout
+
+    def detect(self, text: str, fmt: Format = "text") -> Detection:
+        """Detect the language of a text (of its visible text, for HTML and Markdown)."""
+        visible = self.layout(text, fmt).visible_text
+        detection = self.detector.detect(visible)
+        self.observer.detected(visible, detection)
         return detection
 
     def _language(self, text: str, source_language: str, *, translating: bool = True) -> Detection:
@@ -170,18 +234,33 @@ class Pipeline:
                                            detail=refusal_detail(detection, installed, self.target))
         return detection
 
-    def translate(self, text: str, source_language: str = AUTO) -> Translation:
-        """Translate one text into the target language."""
-        result = self.analyze_many([Document(text, source_language)], tag=False)[0]
+    def translate(self, text: str, source_language: str = AUTO, fmt: Format = "text",
+                  glossary: Sequence[GlossaryEntry] = ()) -> Translation:
+        """Translate one document into the target language."""
+        result = self.analyze_many([Document(text, source_language, None, fmt, tuple(glossary))], tag=False)[0]
         if isinstance(result, CoreError):
             raise result
         return result.translation
 
-    def tag(self, text: str, language: str = AUTO) -> tuple[Tag, ...]:
-        """Tag a text in its own language (no translation)."""
-        self.observer.tagging(text, None if language == AUTO else language)
-        code = self._language(text, language, translating=False).code
-        return self.tagger.tag(text, code, None)
+    def tag(self, text: str, language: str = AUTO, fmt: Format = "text") -> tuple[Tag, ...]:
+        """Tag a document in its own language (no translation); evidence indexes its visible text."""
+        return self.tag_document(text, language, fmt).tags
+
+    def tag_document(self, text: str, language: str = AUTO, fmt: Format = "text") -> Tagged:
+        """Tag a document in its own language, with the visible text its evidence indexes."""
+        visible = self.layout(text, fmt).visible_text
+        self.observer.tagging(visible, None if language == AUTO else language)
+        code = self._language(visible, language, translating=False).code
+        return Tagged(self.tagger.tag(visible, code, None), visible)
+
+    def _glossary(self, entries: tuple[GlossaryEntry, ...],
+                  merged: dict[tuple[GlossaryEntry, ...], Glossary]) -> Glossary:
+        """The request's entries, then the server's; compiled once per distinct request glossary."""
+        if not entries:
+            return self.glossary  # compiled once
+        if entries not in merged:
+            merged[entries] = merge(self.glossary, entries)
+        return merged[entries]
 
     def analyze(self, document: Document) -> Analysis:
         """Detect, translate and tag one document; raises CoreError on a document-level problem."""
@@ -201,6 +280,7 @@ class Pipeline:
     def _analyze_many(self, documents: Sequence[Document], *, tag: bool) -> list[Analysis | CoreError]:
         started = time.perf_counter()
         results: list[Analysis | CoreError | None] = [None] * len(documents)
+        layouts: dict[int, Layout] = {}
         detections: dict[int, Detection] = {}
         detect_ms: dict[int, float] = {}
         segmentations: dict[int, Segmentation] = {}
@@ -211,13 +291,14 @@ class Pipeline:
             for i, doc in enumerate(documents):
                 t0 = time.perf_counter()
                 if self.documents.capacity:
-                    cached = self.documents.get((doc.text, doc.source_language, tag))
+                    cached = self.documents.get(_cache_key(doc, tag))
                     if cached is not None:
                         results[i] = replace(cached, id=doc.id, timings_ms=Timings(0.0, 0.0, 0.0,
                                                                                    _ms(time.perf_counter() - t0)))
                         continue
                 try:
-                    detections[i] = self._language(doc.text, doc.source_language)
+                    layouts[i] = self.layout(doc.text, doc.format)
+                    detections[i] = self._language(layouts[i].visible_text, doc.source_language)
                 except CoreError as exc:
                     results[i] = exc
                 detect_ms[i] = _ms(time.perf_counter() - t0)
@@ -231,7 +312,7 @@ class Pipeline:
                 except CoreError as exc:
                     results[i] = exc
                     continue
-                segmentations[i] = split_sentences(documents[i].text, detection.code)
+                segmentations[i] = split_sentences(layouts[i].visible_text, detection.code)
                 if self.budget is not None and isinstance(engine := self.models.engine(detection.code),
                                                           TokenCounting):
                     try:
@@ -243,21 +324,32 @@ class Pipeline:
 
         translations: dict[int, Translation] = {}
         translate_ms: dict[int, float] = {}
+        merged: dict[tuple[GlossaryEntry, ...], Glossary] = {}
         for code, indices in by_language.items():
             engine = self.models.engine(code)
             t0 = time.perf_counter()
-            unique = list(dict.fromkeys(s.text for i in indices for s in segmentations[i].sentences))
-            targets = dict(zip(unique, engine.translate(unique), strict=True))
+            # Every sentence and extra of every document of this language, masked, in one list: one engine
+            # call for all of them (and at most one more for the sentences that need the fallback).
+            masked: list[Masked] = []
+            glossaries = {i: self._glossary(documents[i].glossary, merged) for i in indices}
+            for i in indices:
+                masked += _masked_sentences(segmentations[i], layouts[i], glossaries[i])
+                masked += [protect(extra, glossaries[i]) for extra in layouts[i].extras]
+            restored = iter(translate_protected(masked, _deduplicated(engine.translate)))
             elapsed = _ms(time.perf_counter() - t0)
             total_sentences = sum(len(segmentations[i].sentences) for i in indices) or 1
             for i in indices:
-                seg = segmentations[i]
-                outs = [targets[s.text] for s in seg.sentences]
+                seg, layout = segmentations[i], layouts[i]
+                outs = [next(restored) for _ in seg.sentences]
+                extras = [next(restored).text for _ in layout.extras]
+                visible, spans = join_mapped(seg, [r.text for r in outs])
                 translations[i] = Translation(
                     source_language=code, target_language=self.target, translated=True,
-                    text=join_translation(seg, outs),
-                    sentences=tuple(SentencePair(s.text, t) for s, t in zip(seg.sentences, outs, strict=True)),
-                    model=ModelRef(engine.name, engine.version),
+                    text=layout.render(visible, spans, extras),
+                    sentences=tuple(_pair(glossaries[i], s.text, r)
+                                    for s, r in zip(seg.sentences, outs, strict=True)),
+                    model=ModelRef(engine.name, engine.version), format=documents[i].format,
+                    visible_text=visible, source_visible_text=layout.visible_text,
                 )
                 # a shared engine call is charged to each document by its share of the sentences
                 translate_ms[i] = round(elapsed * len(seg.sentences) / total_sentences, 2)
@@ -265,21 +357,54 @@ class Pipeline:
         for i, detection in detections.items():
             if results[i] is not None:
                 continue
+            visible_source = layouts[i].visible_text
             translation = translations.get(i) or Translation(
                 source_language=detection.code, target_language=self.target, translated=False,
-                text=documents[i].text, sentences=(), model=None)
+                text=documents[i].text, sentences=(), model=None, format=documents[i].format,
+                visible_text=visible_source, source_visible_text=visible_source)
             t0 = time.perf_counter()
             tags: tuple[Tag, ...] = ()
             if tag:
-                tags = self.tagger.tag(documents[i].text, detection.code,
-                                       translation.text if translation.translated else None)
+                tags = self.tagger.tag(visible_source, detection.code,
+                                       translation.visible_text if translation.translated else None)
             tag_ms = _ms(time.perf_counter() - t0)
             d_ms, tr_ms = detect_ms[i], translate_ms.get(i, 0.0)
             total = _ms(time.perf_counter() - started) if len(documents) == 1 else round(d_ms + tr_ms + tag_ms, 2)
             analysis = Analysis(documents[i].id, detection, translation, tags, Timings(d_ms, tr_ms, tag_ms, total))
             results[i] = analysis
             if self.documents.capacity:
-                self.documents.put((documents[i].text, documents[i].source_language, tag), analysis,
+                self.documents.put(_cache_key(documents[i], tag), analysis,
                                    cost=analysis_bytes(analysis) + str_bytes(documents[i].text))
         assert all(r is not None for r in results)
         return [r for r in results if r is not None]
+
+
+def _cache_key(doc: Document, tag: bool) -> _CacheKey:
+    return doc.text, doc.source_language, tag, doc.format, doc.glossary
+
+
+def _masked_sentences(seg: Segmentation, layout: Layout, glossary: Glossary) -> list[Masked]:
+    """Each sentence masked: the layout's protected ranges (made relative to it), rule spans, glossary."""
+    out = []
+    for sentence in seg.sentences:
+        extra = [(max(a, sentence.start) - sentence.start, min(b, sentence.end) - sentence.start)
+                 for a, b in layout.protected if a < sentence.end and b > sentence.start]
+        out.append(protect(sentence.text, glossary, extra))
+    return out
+
+
+def _pair(glossary: Glossary, source: str, restored: Restored) -> SentencePair:
+    applied = tuple(
+        Applied(PROTECTED if slot.kind == EXTRA else slot.kind, slot.text, slot.replacement,
+                glossary.entries[slot.entry] if slot.entry is not None else None)
+        for slot in restored.slots)
+    return SentencePair(source, restored.text, applied, restored.fallback)
+
+
+def _deduplicated(translate: Callable[[Sequence[str]], list[str]]) -> Callable[[Sequence[str]], list[str]]:
+    """The engine call, each distinct text sent once (documents of a batch often share sentences)."""
+    def call(texts: Sequence[str]) -> list[str]:
+        unique = list(dict.fromkeys(texts))
+        found = dict(zip(unique, translate(unique), strict=True))
+        return [found[text] for text in texts]
+    return call

@@ -73,7 +73,8 @@ def test_english_is_not_translated(client: ContractClient, fake_factory: FakeFac
     body = client.post("/v1/analyze", json={"text": text}).get_json()
     assert body["language"]["code"] == "en"
     assert body["translation"] == {"source_language": "en", "target_language": "en", "translated": False,
-                                   "text": text, "sentences": [], "model": None}
+                                   "format": "text", "text": text, "visible_text": text,
+                                   "source_visible_text": text, "sentences": [], "model": None}
     assert len(fake_factory.engines["pt"].calls) == 1  # only the warm-up
 
 
@@ -82,7 +83,8 @@ def test_forced_source_language(client: ContractClient) -> None:
     assert body["id"] == "x1"
     assert body["language"] == {"code": "pt", "confidence": 1.0, "reliable": False, "candidates": [],
                                 "method": "given"}
-    assert body["translation"]["sentences"] == [{"source": "chip", "target": "[en] chip"}]
+    assert body["translation"]["sentences"] == [{"source": "chip", "target": "[en] chip", "applied": [],
+                                                  "fallback": False}]
 
 
 def test_analyze_shape_and_tags(client: ContractClient) -> None:
@@ -100,7 +102,7 @@ def test_analyze_shape_and_tags(client: ContractClient) -> None:
 
 def test_tag_endpoint(client: ContractClient) -> None:
     body = client.post("/v1/tag", json={"text": "A meta do Ministério da Saúde é vacinar 30 milhões"}).get_json()
-    assert body == {"tags": []}
+    assert body == {"tags": [], "source_visible_text": "A meta do Ministério da Saúde é vacinar 30 milhões"}
     body = client.post("/v1/tag", json={"text": "Apple and Microsoft shares fell on Wall Street.",
                                         "language": "en"}).get_json()
     assert "big-tech" in {t["topic"] for t in body["tags"]}

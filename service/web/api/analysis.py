@@ -35,7 +35,8 @@ def _load(schema: type[TextRequest]) -> dict[str, Any]:
 def analyze() -> Any:
     """Detect, translate and tag one text."""
     req = _load(AnalyzeRequest)
-    result = engines().pipeline.analyze(Document(req["text"], req["source_language"], req["id"]))
+    result = engines().pipeline.analyze(Document(req["text"], req["source_language"], req["id"], req["format"],
+                                                 req["glossary"]))
     return AnalysisOut().dump(result)
 
 
@@ -51,18 +52,19 @@ def analyze_batch() -> Any:
 def detect() -> Any:
     """Detect the language of a text."""
     req = _load(DetectRequest)
-    return LanguageOut().dump(engines().pipeline.detect(req["text"]))
+    return LanguageOut().dump(engines().pipeline.detect(req["text"], req["format"]))
 
 
 @bp.post("/translate")
 def translate() -> Any:
     """Translate one text into English."""
     req = _load(TranslateRequest)
-    return TranslationOut().dump(engines().pipeline.translate(req["text"], req["source_language"]))
+    return TranslationOut().dump(engines().pipeline.translate(req["text"], req["source_language"], req["format"],
+                                                              req["glossary"]))
 
 
 @bp.post("/tag")
 def tag() -> Any:
     """Tag a Portuguese or English text."""
     req = _load(TagRequest)
-    return TagListOut().dump({"tags": engines().pipeline.tag(req["text"], req["language"])})
+    return TagListOut().dump(engines().pipeline.tag_document(req["text"], req["language"], req["format"]))

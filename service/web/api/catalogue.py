@@ -1,4 +1,4 @@
-"""GET /v1/languages and /v1/topics."""
+"""GET /v1/languages, /v1/glossary and /v1/topics."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask import Blueprint
 
 from service.core.models import FAILED
 from service.core.tagging import taxonomy_as_dict
+from service.core.terms import glossary_as_dict
 from service.schemas import LanguagePairOut
 from service.web.resources import engines
 
@@ -21,6 +22,12 @@ def languages() -> Any:
     pairs = [{"source_language": s.source_language, "target_language": s.target_language,
               "package": s.package, "version": s.version, "status": s.status} for s in states]
     return {"pairs": LanguagePairOut(many=True).dump(pairs)}
+
+
+@bp.get("/glossary")
+def glossary() -> Any:
+    """The server's glossary (PONTE_GLOSSARY)."""
+    return glossary_as_dict(engines().pipeline.glossary)
 
 
 @bp.get("/topics")
