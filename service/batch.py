@@ -31,7 +31,7 @@ def analyze_items(items: Sequence[Any], pipeline: Pipeline, max_chars: int) -> l
             out[index] = {"id": _item_id(item), "index": index, "error": validation_problem(exc)}
             continue
         documents.append((index, Document(request["text"], request["source_language"], request["id"],
-                                          request["format"], request["glossary"])))
+                                          request["format"], request["glossary"], request["alternatives"])))
     results = pipeline.analyze_many([doc for _, doc in documents])
     dump = AnalysisOut().dump
     for (index, doc), result in zip(documents, results, strict=True):

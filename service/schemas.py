@@ -8,6 +8,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from service.core.formats import FORMATS
 from service.core.terms import GlossaryEntry, GlossaryError, entries_from_request
+from service.core.translate.results import MAX_ALTERNATIVES
 
 # \Z, not $: "$" also matches before a trailing newline ("pt\n" would pass).
 LANGUAGE_CODE = validate.Regexp(r"^[a-z]{2,3}\Z", error="must be a lower-case ISO 639 code such as 'pt' or 'en'")
@@ -82,6 +83,8 @@ class TranslateRequest(TextRequest):
 
     source_language = Utf8String(load_default="auto", validate=SOURCE_LANGUAGE)
     glossary = GlossaryField(load_default=())
+    # strict: true and 1.0 are not counts
+    alternatives = fields.Integer(load_default=0, strict=True, validate=validate.Range(0, MAX_ALTERNATIVES))
 
 
 class AnalyzeRequest(TranslateRequest):
@@ -146,11 +149,24 @@ class AppliedOut(_Out):
     entry = fields.Nested(GlossaryEntryRefOut, allow_none=True)
 
 
+class AlternativeOut(_Out):
+    target = fields.String()
+    score = fields.Float()
+
+
 class SentencePairOut(_Out):
     source = fields.String()
     target = fields.String()
     applied = fields.List(fields.Nested(AppliedOut))
     fallback = fields.Boolean()
+    score = fields.Float(allow_none=True)
+    flags = fields.List(fields.String())
+    alternatives = fields.List(fields.Nested(AlternativeOut))
+
+
+class QualityOut(_Out):
+    min_score = fields.Float(allow_none=True)
+    flagged_sentences = fields.Integer()
 
 
 class ModelRefOut(_Out):
@@ -168,6 +184,7 @@ class TranslationOut(_Out):
     source_visible_text = fields.String()
     sentences = fields.List(fields.Nested(SentencePairOut))
     model = fields.Nested(ModelRefOut, allow_none=True)
+    quality = fields.Nested(QualityOut)
 
 
 class EvidenceOut(_Out):

@@ -9,7 +9,7 @@ adds at most one more for fallbacks), and the layout puts the translation back i
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -35,8 +35,20 @@ from service.core.lru import BoundedLru, str_bytes
 from service.core.models import ModelRegistry
 from service.core.segment import Segmentation, split_sentences
 from service.core.tagging import Tag, Tagger
-from service.core.terms import Glossary, GlossaryEntry, Masked, Restored, merge, protect, translate_protected
+from service.core.terms import (
+    Glossary,
+    GlossaryEntry,
+    Masked,
+    Restored,
+    fallback_units,
+    merge,
+    protect,
+    restore,
+    translate_protected,
+)
 from service.core.terms.spans import EXTRA
+from service.core.translate import SentenceResult, SentenceTranslator, translate_scored
+from service.core.translate.results import REPAIRED, ordered_flags
 
 AUTO = "auto"
 DEFAULT_FALLBACK = FallbackRule()
@@ -57,13 +69,40 @@ class Applied:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """Another hypothesis of the same beam search, with its score."""
+
+    target: str
+    score: float
+
+
+@dataclass(frozen=True)
 class SentencePair:
-    """One source sentence and its translation, with what was protected or looked up in it."""
+    """One source sentence and its translation, with what was protected or looked up in it, and how far the
+    translation can be trusted: the model's score and the quality flags (service.core.translate.FLAGS)."""
 
     source: str
     target: str
     applied: tuple[Applied, ...] = ()
     fallback: bool = False
+    score: float | None = None
+    flags: tuple[str, ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
+
+
+@dataclass(frozen=True)
+class Quality:
+    """A document's translation at a glance: its weakest sentence and how many sentences were flagged."""
+
+    min_score: float | None
+    flagged_sentences: int
+
+    @classmethod
+    def of(cls, sentences: Sequence[SentencePair]) -> Quality:
+        """The summary of these sentences (flag `repaired` alone does not count: the repair worked)."""
+        scores = [s.score for s in sentences if s.score is not None]
+        flagged = sum(1 for s in sentences if set(s.flags) - {REPAIRED})
+        return cls(min(scores) if scores else None, flagged)
 
 
 @dataclass(frozen=True)
@@ -87,6 +126,7 @@ class Translation:
     format: str = "text"
     visible_text: str = ""  # the output's visible text: what evidence with field "translation" indexes
     source_visible_text: str = ""  # the input's visible text: what evidence with field "source" indexes
+    quality: Quality = Quality(None, 0)
 
 
 @dataclass(frozen=True)
@@ -127,6 +167,7 @@ class Document:
     id: str | None = None
     format: Format = "text"
     glossary: tuple[GlossaryEntry, ...] = ()  # the request's entries, before the server's
+    alternatives: int = 0  # other hypotheses wanted per sentence (0..MAX_ALTERNATIVES)
 
 
 def _ms(seconds: float) -> float:
@@ -173,7 +214,7 @@ class NoObserver(PipelineObserver):
 
 
 # A cached analysis is keyed by everything that shapes it (the server glossary is fixed per pipeline).
-_CacheKey = tuple[str, str, bool, str, tuple[GlossaryEntry, ...]]
+_CacheKey = tuple[str, str, bool, str, tuple[GlossaryEntry, ...], int]
 
 
 class Pipeline:
@@ -235,9 +276,10 @@ class Pipeline:
         return detection
 
     def translate(self, text: str, source_language: str = AUTO, fmt: Format = "text",
-                  glossary: Sequence[GlossaryEntry] = ()) -> Translation:
+                  glossary: Sequence[GlossaryEntry] = (), alternatives: int = 0) -> Translation:
         """Translate one document into the target language."""
-        result = self.analyze_many([Document(text, source_language, None, fmt, tuple(glossary))], tag=False)[0]
+        document = Document(text, source_language, None, fmt, tuple(glossary), alternatives)
+        result = self.analyze_many([document], tag=False)[0]
         if isinstance(result, CoreError):
             raise result
         return result.translation
@@ -335,21 +377,26 @@ class Pipeline:
             for i in indices:
                 masked += _masked_sentences(segmentations[i], layouts[i], glossaries[i])
                 masked += [protect(extra, glossaries[i]) for extra in layouts[i].extras]
-            restored = iter(translate_protected(masked, _deduplicated(engine.translate)))
+            scored = _ScoredCall(engine, max(documents[i].alternatives for i in indices))
+            restored = iter(translate_protected(masked, scored))
+            signals = iter([scored.signals(m) for m in masked])
             elapsed = _ms(time.perf_counter() - t0)
             total_sentences = sum(len(segmentations[i].sentences) for i in indices) or 1
             for i in indices:
                 seg, layout = segmentations[i], layouts[i]
                 outs = [next(restored) for _ in seg.sentences]
+                sentence_signals = [next(signals) for _ in seg.sentences]
                 extras = [next(restored).text for _ in layout.extras]
+                for _ in layout.extras:
+                    next(signals)
                 visible, spans = join_mapped(seg, [r.text for r in outs])
+                pairs = tuple(_pair(glossaries[i], s.text, r, signal, documents[i].alternatives)
+                              for s, r, signal in zip(seg.sentences, outs, sentence_signals, strict=True))
                 translations[i] = Translation(
                     source_language=code, target_language=self.target, translated=True,
                     text=layout.render(visible, spans, extras),
-                    sentences=tuple(_pair(glossaries[i], s.text, r)
-                                    for s, r in zip(seg.sentences, outs, strict=True)),
-                    model=ModelRef(engine.name, engine.version), format=documents[i].format,
-                    visible_text=visible, source_visible_text=layout.visible_text,
+                    sentences=pairs, model=ModelRef(engine.name, engine.version), format=documents[i].format,
+                    visible_text=visible, source_visible_text=layout.visible_text, quality=Quality.of(pairs),
                 )
                 # a shared engine call is charged to each document by its share of the sentences
                 translate_ms[i] = round(elapsed * len(seg.sentences) / total_sentences, 2)
@@ -380,7 +427,7 @@ class Pipeline:
 
 
 def _cache_key(doc: Document, tag: bool) -> _CacheKey:
-    return doc.text, doc.source_language, tag, doc.format, doc.glossary
+    return doc.text, doc.source_language, tag, doc.format, doc.glossary, doc.alternatives
 
 
 def _masked_sentences(seg: Segmentation, layout: Layout, glossary: Glossary) -> list[Masked]:
@@ -393,18 +440,51 @@ def _masked_sentences(seg: Segmentation, layout: Layout, glossary: Glossary) -> 
     return out
 
 
-def _pair(glossary: Glossary, source: str, restored: Restored) -> SentencePair:
+@dataclass(frozen=True)
+class _Signals:
+    """What the engine said of a masked sentence: score and flags, and its alternatives put back together."""
+
+    score: float | None
+    flags: tuple[str, ...]
+    alternatives: tuple[Alternative, ...]
+
+
+def _pair(glossary: Glossary, source: str, restored: Restored, signals: _Signals, alternatives: int) -> SentencePair:
     applied = tuple(
         Applied(PROTECTED if slot.kind == EXTRA else slot.kind, slot.text, slot.replacement,
                 glossary.entries[slot.entry] if slot.entry is not None else None)
         for slot in restored.slots)
-    return SentencePair(source, restored.text, applied, restored.fallback)
+    return SentencePair(source, restored.text, applied, restored.fallback, signals.score, signals.flags,
+                        signals.alternatives[:alternatives])
 
 
-def _deduplicated(translate: Callable[[Sequence[str]], list[str]]) -> Callable[[Sequence[str]], list[str]]:
-    """The engine call, each distinct text sent once (documents of a batch often share sentences)."""
-    def call(texts: Sequence[str]) -> list[str]:
-        unique = list(dict.fromkeys(texts))
-        found = dict(zip(unique, translate(unique), strict=True))
-        return [found[text] for text in texts]
-    return call
+class _ScoredCall:
+    """The engine call translate_protected makes (texts in, texts out), each distinct text sent once (documents
+    of a batch often share sentences), keeping every text's SentenceResult for the signals."""
+
+    def __init__(self, engine: SentenceTranslator, alternatives: int) -> None:
+        self.engine = engine
+        self.alternatives = alternatives
+        self.results: dict[str, SentenceResult] = {}
+
+    def __call__(self, texts: Sequence[str]) -> list[str]:
+        unique = [text for text in dict.fromkeys(texts) if text not in self.results]
+        self.results.update(zip(unique, translate_scored(self.engine, unique, self.alternatives), strict=True))
+        return [self.results[text].text for text in texts]
+
+    def signals(self, masked: Masked) -> _Signals:
+        """A sentence's signals: the engine's for it; when it was translated in pieces around its terms (the
+        fallback), the weakest piece's score and every piece's flags, and no alternatives."""
+        whole = self.results.get(masked.text)
+        best = restore(masked, whole.text) if whole is not None else None
+        if whole is not None and best is not None:
+            alternatives: list[Alternative] = []
+            for text, score in whole.alternatives:
+                back = restore(masked, text)
+                if back is not None and back.text not in {best.text, *(a.target for a in alternatives)}:
+                    alternatives.append(Alternative(back.text, score))
+            return _Signals(whole.score, whole.flags, tuple(alternatives))
+        pieces = [self.results[unit] for unit in fallback_units(masked) if unit in self.results]
+        scores = [piece.score for piece in pieces if piece.score is not None]
+        flags = ordered_flags({flag for piece in pieces for flag in piece.flags})
+        return _Signals(min(scores) if scores else None, flags, ())

@@ -74,7 +74,8 @@ def test_english_is_not_translated(client: ContractClient, fake_factory: FakeFac
     assert body["language"]["code"] == "en"
     assert body["translation"] == {"source_language": "en", "target_language": "en", "translated": False,
                                    "format": "text", "text": text, "visible_text": text,
-                                   "source_visible_text": text, "sentences": [], "model": None}
+                                   "source_visible_text": text, "sentences": [], "model": None,
+                                   "quality": {"min_score": None, "flagged_sentences": 0}}
     assert len(fake_factory.engines["pt"].calls) == 1  # only the warm-up
 
 
@@ -83,8 +84,9 @@ def test_forced_source_language(client: ContractClient) -> None:
     assert body["id"] == "x1"
     assert body["language"] == {"code": "pt", "confidence": 1.0, "reliable": False, "candidates": [],
                                 "method": "given"}
+    # the fake engine gives no score: null, and no flags
     assert body["translation"]["sentences"] == [{"source": "chip", "target": "[en] chip", "applied": [],
-                                                  "fallback": False}]
+                                                  "fallback": False, "score": None, "flags": [], "alternatives": []}]
 
 
 def test_analyze_shape_and_tags(client: ContractClient) -> None:

@@ -36,7 +36,7 @@ def analyze() -> Any:
     """Detect, translate and tag one text."""
     req = _load(AnalyzeRequest)
     result = engines().pipeline.analyze(Document(req["text"], req["source_language"], req["id"], req["format"],
-                                                 req["glossary"]))
+                                                 req["glossary"], req["alternatives"]))
     return AnalysisOut().dump(result)
 
 
@@ -60,7 +60,7 @@ def translate() -> Any:
     """Translate one text into English."""
     req = _load(TranslateRequest)
     return TranslationOut().dump(engines().pipeline.translate(req["text"], req["source_language"], req["format"],
-                                                              req["glossary"]))
+                                                              req["glossary"], req["alternatives"]))
 
 
 @bp.post("/tag")
