@@ -31,9 +31,9 @@ run: $(RUNTIME_STAMP)
 ## make test: lint, type-check and the whole test suite, offline
 test: $(DEV_STAMP) lint typecheck unit
 
-## make test-fast: core and API tests only (no subprocesses, no real servers): the edit-test loop
+## make test-fast: core and API tests only (no subprocesses, no real servers, no corpus-wide runs): the edit-test loop
 test-fast: $(DEV_STAMP)
-	$(PY) -m pytest -q --ignore=tests/integration
+	$(PY) -m pytest -q -p no:cacheprovider --ignore=tests/integration -m "not slow"
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .

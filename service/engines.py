@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 
@@ -75,6 +76,13 @@ def argos_engine_factory(settings: Settings, arrivals: Arrivals | None = None) -
     return build
 
 
+@functools.lru_cache(maxsize=4)
+def compiled_tagger(taxonomy: Taxonomy) -> Tagger:
+    """The tagger of a taxonomy, compiled once per process (its matchers take ~0.15 s to build and never change):
+    apps built again in one process, as tests do, share it."""
+    return Tagger(taxonomy)
+
+
 def build_engines(settings: Settings, factory: EngineFactory | None = None, *,
                   observer: PipelineObserver | None = None, on_model_change: StateListener | None = None) -> Engines:
     """Create the process's engines; models load as PONTE_MODEL_LOADING says. The observer hears what the
@@ -88,7 +96,7 @@ def build_engines(settings: Settings, factory: EngineFactory | None = None, *,
                            factory or argos_engine_factory(settings, arrivals), settings.required_languages,
                            on_change=on_model_change)
     glossary = load_glossary(settings.glossary) if settings.glossary is not None else Glossary()
-    pipeline = Pipeline(detector, models, Tagger(taxonomy), documents=BoundedLru(
+    pipeline = Pipeline(detector, models, compiled_tagger(taxonomy), documents=BoundedLru(
         settings.document_cache_bytes if settings.document_cache_chars else 0),
                         arrivals=arrivals, observer=observer, budget=work_budget(settings), glossary=glossary,
                         max_chars=settings.max_chars)

@@ -15,6 +15,9 @@ from tests.api.test_errors import assert_problem
 from tests.conftest import make_settings
 from tests.contract import ContractClient
 
+# real-engine or corpus-wide: in `make test`, not in `make test-fast`
+pytestmark = pytest.mark.slow
+
 LOOPING = [json.loads(line) for line in
            (Path(__file__).resolve().parents[1] / "data" / "looping_pt.jsonl").read_text(encoding="utf-8").splitlines()]
 TEXT = "\n".join(" ".join(doc["sentences"]) for doc in LOOPING[:4])

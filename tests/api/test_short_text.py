@@ -10,6 +10,9 @@ import pytest
 from tests.api.test_errors import assert_problem
 from tests.contract import ContractClient
 
+# real-engine or corpus-wide: in `make test`, not in `make test-fast`
+pytestmark = pytest.mark.slow
+
 HEADLINES = Path(__file__).resolve().parents[1] / "data" / "headlines"
 
 

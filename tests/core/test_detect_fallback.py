@@ -17,6 +17,9 @@ from service.core.detect import (
     refusal_detail,
 )
 
+# real-engine or corpus-wide: in `make test`, not in `make test-fast`
+pytestmark = pytest.mark.slow
+
 HEADLINES = Path(__file__).resolve().parents[1] / "data" / "headlines"
 INSTALLED = ("pt",)
 TARGET = "en"
