@@ -7,7 +7,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import requests
@@ -92,3 +94,29 @@ class Server:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def serving(packages_dir: Path, log_path: Path, ready_within: float = 60.0, **env: str) -> Iterator[Server]:
+    """A started server for a fixture to yield from; stopped afterwards."""
+    running = Server(packages_dir, log_path, **env)
+    running.start(ready_within=ready_within)
+    yield running
+    running.stop()
+
+
+def concurrently(count: int, task: Callable[[int], int]) -> list[int]:
+    """Run task(0..count-1) in as many threads at once; their results (HTTP statuses, say) in completion order."""
+    results: list[int] = []
+    lock = threading.Lock()
+
+    def run(i: int) -> None:
+        result = task(i)
+        with lock:
+            results.append(result)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results

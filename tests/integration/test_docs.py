@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from service.core.tagging import Tagger, default_taxonomy_path, load_taxonomy
-from tests.server import ROOT, Server, refusing_socket
+from tests.server import ROOT, Server, refusing_socket, serving
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 ENV_PREFIX = r"(?:[A-Z_][A-Z0-9_]*=\S+\s+)*"
@@ -241,10 +241,7 @@ def test_sharded_run_and_merge(workspace: Workspace) -> None:
 @pytest.fixture(scope="module")
 def server(packages_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The service as `make run` starts it, with the offline test package."""
-    running = Server(packages_dir, tmp_path_factory.mktemp("docs-server") / "server.log")
-    running.start(ready_within=120)
-    yield running
-    running.stop()
+    yield from serving(packages_dir, tmp_path_factory.mktemp("docs-server") / "server.log", ready_within=120)
 
 
 @pytest.mark.parametrize("command", plain(CURL), ids=str)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 import requests
 
 from tests.contract import check_response
-from tests.server import Server
+from tests.server import Server, concurrently
 from tests.test_metrics import samples, value
 
 # --- several gunicorn workers ---------------------------------------------------------------------------
@@ -36,24 +35,12 @@ def get(server: Server, path: str) -> requests.Response:
 @pytest.mark.slow
 def test_several_workers_add_up(recycling_server: Server) -> None:
     sent = 120
-    answers: list[int] = []
-    lock = threading.Lock()
 
-    def send(start: int) -> None:
-        with requests.Session() as session:
-            for i in range(start, sent, 4):
-                response = session.post(recycling_server.url + "/v1/detect",
-                                        json={"text": f"O arquivo {i} foi salvo com sucesso."}, timeout=30,
-                                        headers={"Connection": "close"})
-                with lock:
-                    answers.append(response.status_code)
+    def send(i: int) -> int:  # a new connection each: requests spread over both workers and their recycling
+        return requests.post(recycling_server.url + "/v1/detect", timeout=30, headers={"Connection": "close"},
+                             json={"text": f"O arquivo {i} foi salvo com sucesso."}).status_code
 
-    threads = [threading.Thread(target=send, args=(k,)) for k in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert answers == [200] * sent
+    assert concurrently(sent, send) == [200] * sent
 
     scraped = samples(get(recycling_server, "/metrics").text)
     assert value(scraped, "ponte_http_requests_total", route="/v1/detect", status="200") == sent

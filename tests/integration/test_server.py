@@ -10,17 +10,14 @@ import pytest
 import requests
 
 from tests.contract import check_response
-from tests.server import Server
+from tests.server import Server, concurrently, serving
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def server(packages_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = Server(packages_dir, tmp_path_factory.mktemp("server") / "server.log")
-    running.start(ready_within=60)
-    yield running
-    running.stop()
+    yield from serving(packages_dir, tmp_path_factory.mktemp("server") / "server.log")
 
 
 def call(server: Server, method: str, path: str, **kwargs) -> requests.Response:
@@ -82,21 +79,11 @@ def test_every_endpoint_over_http(server: Server) -> None:
 
 
 def test_concurrent_requests_all_answered(server: Server) -> None:
-    results: list[int] = []
-    lock = threading.Lock()
+    def worker(i: int) -> int:
+        return requests.post(server.url + "/v1/translate", json={"text": f"O arquivo {i} não foi encontrado."},
+                             timeout=60).status_code
 
-    def worker(i: int) -> None:
-        response = requests.post(server.url + "/v1/translate", json={"text": f"O arquivo {i} não foi encontrado."},
-                                 timeout=60)
-        with lock:
-            results.append(response.status_code)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(12)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert results == [200] * 12
+    assert concurrently(12, worker) == [200] * 12
 
 
 def test_graceful_shutdown_finishes_in_flight_requests(packages_dir: Path, seed_article: str,
