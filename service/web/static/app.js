@@ -118,6 +118,17 @@ function showTags(tags) {
   $("tags").replaceChildren(...(chips.length ? chips : [el("li", { class: "hint" }, "no tag")]));
 }
 
+// The model's score (mean log-probability per token: 0 is sure) and the quality flags of one sentence.
+function qualityCell(pair) {
+  const cell = el("td", { "data-label": "Quality", class: "quality" });
+  if (typeof pair.score === "number") cell.append(el("span", { class: "score" }, pair.score.toFixed(2)));
+  for (const flag of pair.flags ?? []) {
+    cell.append(" ", el("span", { class: flag === "repaired" ? "flag repaired" : "flag" }, flag));
+  }
+  if ((pair.flags ?? []).some((flag) => flag !== "repaired")) cell.classList.add("flagged");
+  return cell;
+}
+
 function showRows(sourceText, result) {
   const translation = result.translation;
   // English input is not translated: one row holds the whole text on both sides.
@@ -132,12 +143,13 @@ function showRows(sourceText, result) {
     if (!translation.translated) dst.classList.add("untranslated");
     sourceCells.push(src);
     targetCells.push(dst);
-    return el("tr", {}, el("td", { "data-label": "Sentence" }, String(i + 1)), src, dst);
+    return el("tr", {}, el("td", { "data-label": "Sentence" }, String(i + 1)), src, dst, qualityCell(pair));
   }));
   const column = (text, pieces, cells) => ({ chars: Array.from(text), spans: layoutSpans(text, pieces), cells });
   const columns = {
-    source: column(sourceText, pairs.map((p) => p.source), sourceCells),
-    translation: column(translation.text, pairs.map((p) => p.target), targetCells),
+    // evidence offsets index the visible texts (equal to the texts for plain text)
+    source: column(translation.source_visible_text ?? sourceText, pairs.map((p) => p.source), sourceCells),
+    translation: column(translation.visible_text ?? translation.text, pairs.map((p) => p.target), targetCells),
   };
   const note = $("layout-note");
   const unplaced = Object.entries(columns).filter(([, c]) => !c.spans).map(([f]) => f);

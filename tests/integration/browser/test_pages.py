@@ -58,6 +58,9 @@ def test_seed_article(browser: Browser, server: Server, seed_article: str) -> No
     assert rows.count() == len(sentences)
     assert page.locator("#sentences td.source").all_text_contents() == [s["source"] for s in sentences]
     assert page.locator("#sentences td.translation").all_text_contents() == [s["target"] for s in sentences]
+    # each row shows its sentence's score and flags as the API gives them
+    shown = page.locator("#sentences td.quality").all_text_contents()
+    assert shown == [" ".join([f"{s['score']:.2f}", *s["flags"]]) for s in sentences]
     chips = page.locator("#tags .chip")
     assert len(expected["tags"]) == 4
     assert [c.get_attribute("data-topic") for c in chips.all()] == [t["topic"] for t in expected["tags"]]
