@@ -76,6 +76,30 @@ def vm_hwm_mb(pid: int) -> int:
     return 0
 
 
+def pandas_udf_variant(df: Any, chunk_size: int) -> Any:
+    """The road not taken, for the comparison: a pandas_udf over the column (same worker engines, same chunks)."""
+    from collections.abc import Iterator
+
+    import pandas as pd
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    from service.spark import _encode, _worker_settings, analyze_rows, model_loads, spark_type, worker_engines
+
+    returns = T.StructType([T.StructField("result", T.StringType()),
+                            T.StructField("worker", spark_type({"pid": "long", "model_loads": "long"}))])
+
+    @F.pandas_udf(returns)  # type: ignore[misc]
+    def analyze(batches: Iterator[pd.Series]) -> Iterator[pd.DataFrame]:
+        engines = worker_engines(_worker_settings(None, None))
+        for values in batches:
+            objs = analyze_rows(values.tolist(), None, engines, input="json", chunk_size=chunk_size)
+            yield pd.DataFrame({"result": [_encode(o) for o in objs],
+                                "worker": [{"pid": os.getpid(), "model_loads": model_loads()}] * len(objs)})
+
+    return df.withColumn("out", analyze("value")).select("value", "out.result", "out.worker")
+
+
 def spark_child(args: argparse.Namespace) -> None:
     """One Spark layout in this process (a fresh JVM): prints a JSON line of its figures."""
     from pyspark.sql import SparkSession
@@ -90,8 +114,11 @@ def spark_child(args: argparse.Namespace) -> None:
     startup = time.perf_counter() - t0
     t1 = time.perf_counter()
     df = spark.read.text(args.input).repartition(2 * slots)
-    result = analyze_column(df, "value", input="json", output="json", chunk_size=args.chunk_size,
-                            result_col="result", worker_col="worker")
+    if args.mechanism == "mapInPandas":
+        result = analyze_column(df, "value", input="json", output="json", chunk_size=args.chunk_size,
+                                result_col="result", worker_col="worker")
+    else:
+        result = pandas_udf_variant(df, args.chunk_size)
     result.write.mode("overwrite").json(args.output)
     job = time.perf_counter() - t1
     written = spark.read.json(args.output)
@@ -104,14 +131,16 @@ def spark_child(args: argparse.Namespace) -> None:
     spark.stop()
 
 
-def run_spark(packages: Path, master: str, source: Path, out_dir: Path, chunk_size: int) -> dict[str, Any]:
+def run_spark(packages: Path, master: str, source: Path, out_dir: Path, chunk_size: int,
+              mechanism: str) -> dict[str, Any]:
     slots = slots_of(master)
     env = env_for(packages, max(1, 2 // slots))
     env.update({"PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable,
                 "SPARK_LOCAL_IP": "127.0.0.1"})
     started = time.perf_counter()
     done = subprocess.run([sys.executable, __file__, "--spark-child", master, "--input", str(source),
-                           "--output", str(out_dir / f"spark-{slots}"), "--chunk-size", str(chunk_size)],
+                           "--output", str(out_dir / f"spark-{slots}"), "--chunk-size", str(chunk_size),
+                           "--mechanism", mechanism],
                           env=env, capture_output=True, text=True, check=False, timeout=1800)
     if done.returncode != 0:
         raise SystemExit(done.stderr[-3000:])
@@ -126,6 +155,8 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=FIXTURE)
     parser.add_argument("--chunk-size", type=int, default=32)
     parser.add_argument("--only", choices=["cli", "spark"], default=None)
+    parser.add_argument("--mechanism", choices=["mapInPandas", "pandas_udf", "both"], default="mapInPandas",
+                        help="how Spark calls ponte: service/spark.py's mapInPandas, or a pandas_udf variant")
     parser.add_argument("--spark-child", help=argparse.SUPPRESS)
     parser.add_argument("--input", help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
@@ -158,14 +189,17 @@ def main() -> None:
             seconds, peaks = run_cli(packages, shards, work, threads=1)
             print(f"| CLI, 2 shards x 1 thread | {seconds:.1f} | {docs / seconds:.1f} | {peaks} | {before} |")
         if args.only in (None, "spark"):
+            mechanisms = ["mapInPandas", "pandas_udf"] if args.mechanism == "both" else [args.mechanism]
             for master in ("local[1]", "local[2]"):
-                before = load()
-                f = run_spark(packages, master, source, work, args.chunk_size)
-                assert f["rows"] == docs and f["loads"] == [1], f
-                print(f"| Spark {master}, job only (start-up {f['startup']:.1f} s apart) | {f['job']:.1f} | "
-                      f"{docs / f['job']:.1f} | {sorted(f['workers'].values())} (JVM {f['jvm_mb']}) | {before} |")
-                print(f"| Spark {master}, with start-up | {f['startup'] + f['job']:.1f} | "
-                      f"{docs / (f['startup'] + f['job']):.1f} | | |")
+                for mechanism in mechanisms:
+                    before = load()
+                    f = run_spark(packages, master, source, work, args.chunk_size, mechanism)
+                    assert f["rows"] == docs and f["loads"] == [1], f
+                    print(f"| Spark {master} {mechanism}, job only (start-up {f['startup']:.1f} s apart) | "
+                          f"{f['job']:.1f} | {docs / f['job']:.1f} | {sorted(f['workers'].values())} "
+                          f"(JVM {f['jvm_mb']}) | {before} |")
+                    print(f"| Spark {master} {mechanism}, with start-up | {f['startup'] + f['job']:.1f} | "
+                          f"{docs / (f['startup'] + f['job']):.1f} | | |")
         print(f"load avg after: {load()}")
 
 
