@@ -6,8 +6,9 @@ on the same file and package, with the peak memory of each worker process.
 
 The workload is bench/workload_pt.jsonl repeated to --docs lines (ids made unique). Both of ponte's caches are off
 (PONTE_CACHE_SIZE=0, PONTE_DOCUMENT_CACHE_CHARS=0): repeated texts would otherwise measure cache hits. Every layout
-runs in fresh processes, so each time includes starting Python and loading the model; Spark's session start-up is
-reported apart from its job time. The machine is shared: the load average is printed with every row.
+runs in fresh processes, so each time includes starting Python and loading the model; Spark's session start-up
+(with a warm-up job that builds no model) is reported apart from its job time. The machine is shared: the load
+average is printed with every row.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def make_workload(path: Path, docs: int) -> int:
     items = [json.loads(line) for line in WORKLOAD.read_text(encoding="utf-8").splitlines() if line.strip()]
     with path.open("w", encoding="utf-8") as f:
         for i in range(docs):
-            item = dict(items[i % len(items)], id=f"doc-{i:05d}")
+            # only the request's fields: the workload's notes (variant, sentences) would be refused as unknown
+            item = {"id": f"doc-{i:05d}", "text": items[i % len(items)]["text"]}
             f.write(json.dumps(item, ensure_ascii=False) + "\n")
     return docs
 
@@ -62,6 +64,10 @@ def run_cli(packages: Path, shards: list[Path], out_dir: Path, threads: int) -> 
         proc.returncode = os.waitstatus_to_exitcode(status)
         assert proc.returncode in (0, 1), proc.returncode
         peaks.append(usage.ru_maxrss // 1024)
+    for k in range(len(shards)):
+        with (out_dir / f"out-{k}.jsonl").open(encoding="utf-8") as f:
+            failed = sum("error" in json.loads(line) for line in f)
+        assert failed == 0, f"{failed} documents failed"
     return time.perf_counter() - started, peaks
 
 
@@ -89,7 +95,6 @@ def pandas_udf_variant(df: Any, chunk_size: int) -> Any:
     returns = T.StructType([T.StructField("result", T.StringType()),
                             T.StructField("worker", spark_type({"pid": "long", "model_loads": "long"}))])
 
-    @F.pandas_udf(returns)  # type: ignore[misc]
     def analyze(batches: Iterator[pd.Series]) -> Iterator[pd.DataFrame]:
         engines = worker_engines(_worker_settings(None, None))
         for values in batches:
@@ -97,12 +102,16 @@ def pandas_udf_variant(df: Any, chunk_size: int) -> Any:
             yield pd.DataFrame({"result": [_encode(o) for o in objs],
                                 "worker": [{"pid": os.getpid(), "model_loads": model_loads()}] * len(objs)})
 
-    return df.withColumn("out", analyze("value")).select("value", "out.result", "out.worker")
+    # pyspark reads the UDF kind from the hints, which `from __future__ import annotations` leaves as strings
+    analyze.__annotations__ = {"batches": Iterator[pd.Series], "return": Iterator[pd.DataFrame]}
+    udf = F.pandas_udf(analyze, returns)
+    return df.withColumn("out", udf("value")).select("value", "out.result", "out.worker")
 
 
 def spark_child(args: argparse.Namespace) -> None:
     """One Spark layout in this process (a fresh JVM): prints a JSON line of its figures."""
     from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F
 
     from service.spark import analyze_column
 
@@ -111,9 +120,17 @@ def spark_child(args: argparse.Namespace) -> None:
     spark = (SparkSession.builder.master(args.spark_child).appName("ponte-bench")
              .config("spark.ui.enabled", "false").config("spark.driver.memory", "1g").getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
+    # a warm-up job starts what a long-lived session has running already (JVM code paths, the Python worker
+    # daemon, pandas and pyarrow in the workers); ponte's engines are not built by it, they load in the job
+    warm = spark.range(4 * slots).repartition(2 * slots)
+    warm.mapInPandas(lambda batches: batches, warm.schema).count()
     startup = time.perf_counter() - t0
     t1 = time.perf_counter()
-    df = spark.read.text(args.input).repartition(2 * slots)
+    # two contiguous splits of the file per slot (a shuffle would put copies of one passage into one chunk,
+    # where the pipeline translates identical sentences once, and flatter Spark)
+    size = Path(args.input).stat().st_size
+    spark.conf.set("spark.sql.files.maxPartitionBytes", str(size // (2 * slots) + 1))
+    df = spark.read.text(args.input)
     if args.mechanism == "mapInPandas":
         result = analyze_column(df, "value", input="json", output="json", chunk_size=args.chunk_size,
                                 result_col="result", worker_col="worker")
@@ -123,10 +140,12 @@ def spark_child(args: argparse.Namespace) -> None:
     job = time.perf_counter() - t1
     written = spark.read.json(args.output)
     rows = written.count()
+    failed = written.filter(F.get_json_object("result", "$.error").isNotNull()).count()
     pids = [r["pid"] for r in written.select("worker.pid").distinct().collect()]
     loads = sorted({r["model_loads"] for r in written.select("worker.model_loads").collect()})
     jvm = spark.sparkContext._gateway.proc.pid
-    print(json.dumps({"startup": startup, "job": job, "rows": rows, "workers": {p: vm_hwm_mb(p) for p in pids},
+    print(json.dumps({"startup": startup, "job": job, "rows": rows, "failed": failed,
+                      "partitions": df.rdd.getNumPartitions(), "workers": {p: vm_hwm_mb(p) for p in pids},
                       "loads": loads, "jvm_mb": vm_hwm_mb(jvm)}))
     spark.stop()
 
@@ -194,7 +213,7 @@ def main() -> None:
                 for mechanism in mechanisms:
                     before = load()
                     f = run_spark(packages, master, source, work, args.chunk_size, mechanism)
-                    assert f["rows"] == docs and f["loads"] == [1], f
+                    assert f["rows"] == docs and f["failed"] == 0 and f["loads"] == [1], f
                     print(f"| Spark {master} {mechanism}, job only (start-up {f['startup']:.1f} s apart) | "
                           f"{f['job']:.1f} | {docs / f['job']:.1f} | {sorted(f['workers'].values())} "
                           f"(JVM {f['jvm_mb']}) | {before} |")
