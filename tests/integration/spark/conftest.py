@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from collections.abc import Iterator
@@ -13,10 +12,6 @@ from typing import Any
 import pytest
 
 from tests.server import ROOT
-
-if importlib.util.find_spec("pyspark") is None:
-    pytest.skip("pyspark is not installed: run `make test-spark` (a virtualenv with requirements-spark.txt)",
-                allow_module_level=True)
 
 
 @pytest.fixture(scope="session")

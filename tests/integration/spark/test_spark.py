@@ -15,6 +15,9 @@ from typing import Any
 
 import pytest
 
+pytest.importorskip("pyspark", reason="pyspark is not installed: run `make test-spark` "
+                                      "(a virtualenv with requirements-spark.txt)")
+
 from service.spark import ANALYSIS_SPEC, PROBLEM_SPEC, _pick, analyze_column
 from tests.conftest import make_settings
 from tests.contract import schema_errors
