@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check --no-input
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test test-fast lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags test-browser abuse eval-translation check-alerts
+.PHONY: run test test-fast lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags test-browser abuse eval-translation check-alerts test-spark bench-spark
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -94,3 +94,23 @@ abuse: $(DEV_STAMP)
 ## make eval-translation: chrF/BLEU on the held-out pt/en set, flagged vs unflagged chrF, AUC of the score
 eval-translation: $(DEV_STAMP)
 	OMP_NUM_THREADS=1 $(PY) tools/eval_translation.py --measure
+
+## make test-spark: service/spark.py on a real local Spark (local[2,4]) in its own virtualenv (requirements-spark.txt,
+## Java 17 on PATH); the first build of the pyspark wheel takes ~2 minutes, pip's cache keeps it
+SPARK_VENV ?= .venv-spark
+SPARK_PY := $(SPARK_VENV)/bin/python
+SPARK_STAMP := $(SPARK_VENV)/.spark-installed
+
+$(SPARK_STAMP): requirements.txt requirements-argos.txt requirements-dev.txt requirements-spark.txt
+	test -x $(SPARK_PY) || $(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_PY) -m pip --disable-pip-version-check --no-input install -q -r requirements-spark.txt
+	$(SPARK_PY) -m pip --disable-pip-version-check --no-input install -q --no-deps -r requirements-argos.txt
+	touch $@
+
+test-spark: $(SPARK_STAMP)
+	OMP_NUM_THREADS=1 SPARK_LOCAL_IP=127.0.0.1 PYSPARK_PYTHON=$(abspath $(SPARK_PY)) \
+	    $(SPARK_PY) -m pytest -q -p no:cacheprovider tests/integration/spark tests/test_spark_schema.py
+
+## make bench-spark: documents/s of the CLI (1 process, 2 shards) and Spark local[1], local[2] (bench/spark_vs_cli.py)
+bench-spark: $(SPARK_STAMP)
+	OMP_NUM_THREADS=1 SPARK_LOCAL_IP=127.0.0.1 PYSPARK_PYTHON=$(abspath $(SPARK_PY)) $(SPARK_PY) bench/spark_vs_cli.py

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,8 +10,10 @@ from marshmallow import ValidationError
 
 from service.core.exceptions import CoreError
 from service.core.pipeline import Document, Pipeline
-from service.problems import core_problem, validation_problem
+from service.problems import core_problem, problem, validation_problem
 from service.schemas import AnalysisOut, AnalyzeRequest
+
+log = logging.getLogger(__name__)
 
 
 def _item_id(item: Any) -> str | None:
@@ -40,3 +43,27 @@ def analyze_items(items: Sequence[Any], pipeline: Pipeline, max_chars: int) -> l
         else:
             out[index] = dump(result)
     return [item for item in out if item is not None]
+
+
+def analyze_items_isolated(items: Sequence[Any], pipeline: Pipeline, max_chars: int) -> list[dict[str, Any]]:
+    """analyze_items; when the shared call fails unexpectedly, each item alone, so that one document that breaks
+    the engine gets an internal-error problem (as HTTP answers 500) instead of stopping a whole run. When every
+    one of several items fails alone too, the fault is not in them (a broken model): the error is raised."""
+    try:
+        return analyze_items(items, pipeline, max_chars)
+    except Exception:
+        log.warning("a chunk of %d documents failed; analyzing them one by one", len(items), exc_info=True)
+    out: list[dict[str, Any]] = []
+    failures = 0
+    for index, item in enumerate(items):
+        try:
+            out.extend(analyze_items([item], pipeline, max_chars))
+        except Exception:
+            failures += 1
+            if failures == len(items) > 1:
+                raise
+            log.exception("document %d of a chunk failed unexpectedly", index + 1)
+            out.append({"id": _item_id(item), "index": index,
+                        "error": problem(500, "internal-error", "Internal server error",
+                                         "Analyzing this document failed unexpectedly; it has been logged.")})
+    return out

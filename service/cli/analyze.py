@@ -37,7 +37,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import IO, Any
 
-from service.batch import analyze_items
+from service.batch import analyze_items_isolated
 from service.core.exceptions import CoreError
 from service.core.formats import FORMATS
 from service.core.pipeline import Pipeline
@@ -298,36 +298,11 @@ def skip_done(lines: Iterable[Line], done: Counter[str | None], on_skip: Callabl
 # ---------------------------------------------------------------- analyzing
 
 
-def _analyze_isolated(items: Sequence[Any], pipeline: Pipeline, max_chars: int) -> list[dict[str, Any]]:
-    """analyze_items; when the shared call fails unexpectedly, each document alone, so that one document
-    that breaks the engine gets an internal-error line (as HTTP answers 500) instead of stopping the run.
-    When every one of several documents fails alone too, the fault is not in them: the error is raised."""
-    try:
-        return analyze_items(items, pipeline, max_chars)
-    except Exception:
-        log.warning("a chunk of %d documents failed; analyzing them one by one", len(items), exc_info=True)
-    out: list[dict[str, Any]] = []
-    failures = 0
-    for index, item in enumerate(items):
-        try:
-            out.extend(analyze_items([item], pipeline, max_chars))
-        except Exception:
-            failures += 1
-            if failures == len(items) > 1:
-                raise
-            log.exception("document %d of a chunk failed unexpectedly", index + 1)
-            item_id = item.get("id") if isinstance(item, dict) else None
-            out.append({"id": item_id if isinstance(item_id, str) else None, "index": index,
-                        "error": problem(500, "internal-error", "Internal server error",
-                                         "Analyzing this document failed unexpectedly; it has been logged.")})
-    return out
-
-
 def analyze_chunk(lines: Sequence[Line], pipeline: Pipeline, max_chars: int) -> list[dict[str, Any]]:
     """One output object per line, in order: the analysis as POST /v1/analyze answers it,
     or {id, line, error}. All valid documents of the chunk share the engine calls."""
     valid = [line for line in lines if line.problem is None]
-    results = iter(_analyze_isolated([line.item for line in valid], pipeline, max_chars))
+    results = iter(analyze_items_isolated([line.item for line in valid], pipeline, max_chars))
     out: list[dict[str, Any]] = []
     for line in lines:
         if line.problem is not None:
