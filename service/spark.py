@@ -42,9 +42,17 @@ ANALYSIS_SPEC: dict[str, Spec] = {
         "method": "string",
     },
     "translation": {
-        "source_language": "string", "target_language": "string", "translated": "boolean", "text": "string",
-        "sentences": [{"source": "string", "target": "string"}],
+        "source_language": "string", "target_language": "string", "translated": "boolean", "format": "string",
+        "text": "string", "visible_text": "string", "source_visible_text": "string",
+        "sentences": [{
+            "source": "string", "target": "string",
+            "applied": [{"kind": "string", "text": "string", "replacement": "string",
+                         "entry": {"source": "string", "target": "string"}}],
+            "fallback": "boolean", "score": "double", "flags": ["string"],
+            "alternatives": [{"target": "string", "score": "double"}],
+        }],
         "model": {"package": "string", "version": "string"},
+        "quality": {"min_score": "double", "flagged_sentences": "long"},
     },
     "tags": [{
         "topic": "string", "label": "string", "score": "double",
