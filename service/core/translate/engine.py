@@ -212,10 +212,11 @@ class ArgosTranslator:
                                guard=guard)
         # The guards change the scores CTranslate2 reports: score the new outputs without them, one
         # sentence per batch, since padding next to other sentences moves the sums in the 7th digit.
+        # asynchronous: the one-sentence batches are spread over the replicas instead of queuing on one
         rescored = self._translator.score_batch([work[i][1] for i in broken], [h[0].pieces for h in retried],
-                                                max_batch_size=1)
+                                                max_batch_size=1, asynchronous=True)
         for i, hypotheses, scoring in zip(broken, retried, rescored, strict=True):
-            log_probs = list(scoring.log_probs)
+            log_probs = list(scoring.result().log_probs)
             if not hypotheses[0].truncated or not log_probs:
                 mean = sum(log_probs) / max(1, len(log_probs))
             else:  # score_batch adds an EOS the truncated output never produced
