@@ -45,7 +45,7 @@ from service.engines import Engines, build_engines
 from service.jsonin import JsonInputError, loads
 from service.logs import configure_logging
 from service.problems import MalformedJson, from_api_error, problem
-from service.settings import Settings
+from service.settings import Settings, cpu_count
 from service.shards import ALL, Shard, in_shard, number_line, parse_shard, shard_from_env
 
 log = logging.getLogger(__name__)
@@ -91,14 +91,6 @@ class Line:
     problem: dict[str, Any] | None
     key: str | None  # the id --resume knows it by (None: matched by order among id-less lines)
     chars: int
-
-
-def _cpu_count() -> int:
-    """CPUs this process may run on (a cpuset limits it; a CFS quota does not: pass --threads)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -453,7 +445,7 @@ def _chosen_shard(args: argparse.Namespace) -> Shard:
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     workers: int = args.workers
-    threads: int = args.threads or max(1, _cpu_count() // workers)
+    threads: int = args.threads or max(1, cpu_count() // workers)  # the cgroup quota and affinity
     to_stdout = args.output == STDIO
     if args.resume and to_stdout:
         raise UsageError("--resume needs --output FILE (it appends to that file)")
