@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from service.batch import analyze_items_isolated
 from service.core.packages import install_archive
 from service.engines import Engines, build_engines
+from service.jsonin import parse
 from service.problems import MalformedJson, from_api_error
 from service.settings import Settings, load_settings
 
@@ -129,11 +130,9 @@ def _parse_json_row(value: Any) -> tuple[Any, dict[str, Any] | None]:
     if not isinstance(value, str):
         return None, from_api_error(MalformedJson(f"the row is not a JSON string but {type(value).__name__}"))
     try:
-        return json.loads(value), None
-    except RecursionError:
-        return None, from_api_error(MalformedJson("the row is nested too deeply"))
-    except json.JSONDecodeError as exc:
-        return None, from_api_error(MalformedJson(f"the row is not valid JSON: {exc.msg} at column {exc.colno}"))
+        return parse(value, "the row"), None
+    except MalformedJson as exc:
+        return None, from_api_error(exc)
 
 
 def analyze_rows(values: Sequence[Any], ids: Sequence[Any] | None, engines: Engines, *, input: Input = "text",

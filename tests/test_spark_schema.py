@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from service.spark import ANALYSIS_SPEC, PROBLEM_SPEC, Spec, _pick
+from service.spark import ANALYSIS_SPEC, PROBLEM_SPEC, Spec, _parse_json_row, _pick
 from tests.contract import spec
 
 SIMPLE = {"string": "string", "number": "double", "integer": "long", "boolean": "boolean"}
@@ -79,3 +79,15 @@ def test_web_and_cli_never_import_spark(entry: str) -> None:
 
     reached = closure(entry)
     assert "service.spark" not in reached and not any(name.startswith("pyspark") for name in reached)
+
+
+@pytest.mark.parametrize(("row", "says"), [
+    ('{"text": "x", "id": ' + "9" * 5000 + "}", "5000 digits"),  # int() past its limit: a ValueError, not a 500
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('{"text": ', "not valid JSON"),
+    (42, "not a JSON string"),
+])
+def test_a_bad_json_row_is_its_own_problem_not_a_failed_task(row: Any, says: str) -> None:
+    item, problem = _parse_json_row(row)
+    assert item is None and problem is not None
+    assert problem["type"].endswith("malformed-json") and says in problem["detail"]

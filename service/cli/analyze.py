@@ -42,7 +42,7 @@ from service.core.exceptions import CoreError
 from service.core.formats import FORMATS
 from service.core.pipeline import Pipeline
 from service.engines import Engines, build_engines
-from service.jsonin import JsonInputError, loads
+from service.jsonin import decode, parse
 from service.logs import configure_logging
 from service.problems import MalformedJson, from_api_error, problem
 from service.settings import Settings, cpu_count
@@ -170,23 +170,12 @@ def parse_line(number: int, raw: bytes | None, *, text_lines: bool, limit: int, 
     if raw is None:
         return _error_line(number, problem(413, "payload-too-large", "Payload too large",
                                            f"line {number} is longer than {limit} bytes (PONTE_MAX_BODY_BYTES)"))
+    where = f"line {number}"
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return _error_line(number, from_api_error(MalformedJson(
-            f"line {number} is not UTF-8: {exc.reason} at byte {exc.start}")))
-    if text_lines:
-        return Line(number, {"text": text} if fmt == "text" else {"text": text, "format": fmt}, None, None, len(text))
-    try:
-        item = loads(text)
-    except JsonInputError as exc:
-        return _error_line(number, from_api_error(MalformedJson(
-            f"line {number} is not JSON this command reads: {exc}")))
-    except RecursionError:
-        return _error_line(number, from_api_error(MalformedJson(f"line {number} is nested too deeply")))
-    except json.JSONDecodeError as exc:
-        return _error_line(number, from_api_error(MalformedJson(
-            f"line {number} is not valid JSON: {exc.msg} at column {exc.colno}")))
+        text = decode(raw, where)
+        item = {"text": text} if text_lines else parse(text, where)
+    except MalformedJson as exc:
+        return _error_line(number, from_api_error(exc))
     if isinstance(item, dict) and fmt != "text" and "format" not in item:
         item["format"] = fmt
     key = item.get("id") if isinstance(item, dict) else None

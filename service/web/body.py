@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from service.jsonin import JsonInputError, loads
-from service.problems import MalformedJson, UnsupportedMediaType
+from service.jsonin import decode, parse
+from service.problems import UnsupportedMediaType
 
 _BLOCK = 64 * 1024
 
@@ -37,14 +36,4 @@ def json_body() -> Any:
     if mimetype != "application/json" and not (mimetype.startswith("application/") and mimetype.endswith("+json")):
         shown = mimetype or "no Content-Type"
         raise UnsupportedMediaType(f"the body must be application/json, got {shown}")
-    raw = _raw_body()
-    try:
-        return loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise MalformedJson(f"the body is not UTF-8: {exc.reason} at byte {exc.start}") from None
-    except RecursionError:
-        raise MalformedJson("the body is nested too deeply") from None
-    except json.JSONDecodeError as exc:
-        raise MalformedJson(f"the body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-    except JsonInputError as exc:
-        raise MalformedJson(f"the body is not JSON this service reads: {exc}") from None
+    return parse(decode(_raw_body(), "the body"), "the body")
