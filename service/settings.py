@@ -166,11 +166,9 @@ def _check_api_keys_file(path: Path | None) -> None:
 
 
 def _check_detect_languages(codes: tuple[str, ...]) -> None:
-    from service.core.detect import unknown_languages
+    from service.core.detect import check_languages
 
-    unknown = unknown_languages(codes)
-    if unknown:
-        raise ValueError(f"langdetect has no profile for {', '.join(unknown)}")
+    check_languages(codes)
 
 
 def _check_taxonomy(path: Path | None) -> None:

@@ -19,12 +19,14 @@ _CODE_ALIASES = {"zh-cn": "zh", "zh-tw": "zh"}
 _LANGDETECT_CODES = {"zh": ("zh-cn", "zh-tw")}
 
 
-def unknown_languages(codes: Iterable[str]) -> list[str]:
-    """The codes among `codes` that langdetect has no profile for (Galician, say), sorted."""
+def check_languages(codes: Iterable[str]) -> None:
+    """Raise ValueError naming the codes langdetect has no profile for (Galician, say)."""
     from langdetect.detector_factory import PROFILES_DIRECTORY  # the profiles' file names are their codes
 
     known = {_CODE_ALIASES.get(name, name) for name in os.listdir(PROFILES_DIRECTORY)}
-    return sorted(set(codes) - known)
+    unknown = sorted(set(codes) - known)
+    if unknown:
+        raise ValueError(f"langdetect has no profile for {', '.join(unknown)}")
 
 FALLBACK = "fallback"
 
@@ -61,6 +63,7 @@ class LanguageDetector:
         self._min_letters = min_letters
         self._min_confidence = min_confidence
         self._max_text_length = max_text_length
+        check_languages(languages or ())
         self._languages = (frozenset(code for lang in languages for code in _LANGDETECT_CODES.get(lang, (lang,)))
                            if languages else None)
         self._seed = seed
@@ -71,11 +74,7 @@ class LanguageDetector:
         """Load langdetect's 55 language profiles (~0.5 s); done once, before the first request."""
         with self._lock:
             if self._profiles is None:
-                profiles = shared_profiles(self._seed)
-                unknown = sorted(self._languages - set(profiles.langlist)) if self._languages else []
-                if unknown:
-                    raise ValueError(f"langdetect has no profile for {', '.join(unknown)}")
-                self._profiles = profiles
+                self._profiles = shared_profiles(self._seed)
             return self._profiles
 
     def given(self, code: str) -> Detection:

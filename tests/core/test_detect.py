@@ -71,3 +71,9 @@ def test_candidate_restriction() -> None:
     restricted = LanguageDetector(languages=["pt", "en"])
     result = restricted.detect("El Gobierno de España aprobó ayer el anteproyecto de ley.")
     assert {c.code for c in result.candidates} <= {"pt", "en"}
+
+
+def test_a_language_langdetect_cannot_detect_is_refused_when_the_detector_is_built() -> None:
+    with pytest.raises(ValueError, match="no profile for gl"):
+        LanguageDetector(languages=("pt", "gl"))
+    LanguageDetector(languages=("pt", "zh"))  # zh stands for langdetect's zh-cn and zh-tw
