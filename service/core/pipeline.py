@@ -350,13 +350,12 @@ class Pipeline:
                 if detection.code == self.target:
                     continue
                 try:
-                    self.models.engine(detection.code)
+                    engine = self.models.engine(detection.code)
                 except CoreError as exc:
                     results[i] = exc
                     continue
                 segmentations[i] = split_sentences(layouts[i].visible_text, detection.code)
-                if self.budget is not None and isinstance(engine := self.models.engine(detection.code),
-                                                          TokenCounting):
+                if self.budget is not None and isinstance(engine, TokenCounting):
                     try:
                         self.budget.check(engine.count_tokens([s.text for s in segmentations[i].sentences]))
                     except CoreError as exc:
