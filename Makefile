@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check --no-input
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test test-fast lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags test-browser abuse eval-translation check-alerts test-spark bench-spark
+.PHONY: run test test-fast test-determinism lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags test-browser abuse eval-translation check-alerts test-spark bench-spark
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ test: $(DEV_STAMP) lint typecheck unit
 ## make test-fast: core and API tests only (no subprocesses, no real servers, no corpus-wide runs): the edit-test loop
 test-fast: $(DEV_STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider --ignore=tests/integration -m "not slow"
+
+## make test-determinism: the same-answer tests (engine, CLI layouts, resume, shards, workers) on both of CTranslate2's
+## CPU backends, whatever this CPU is: oneDNN capped at AVX2 (whose results once depended on a batch's padding) and
+## Intel MKL (the default on Intel CPUs; much slower on AMD ones, so it runs the same tests with patience)
+test-determinism: $(DEV_STAMP)
+	CT2_USE_MKL=0 ONEDNN_MAX_CPU_ISA=AVX2 $(PY) -m pytest -q -p no:cacheprovider -m determinism
+	CT2_USE_MKL=1 $(PY) -m pytest -q -p no:cacheprovider -m determinism
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
