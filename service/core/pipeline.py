@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from service.core.batching import Arrivals
@@ -168,6 +168,8 @@ class Document:
     format: Format = "text"
     glossary: tuple[GlossaryEntry, ...] = ()  # the request's entries, before the server's
     alternatives: int = 0  # other hypotheses wanted per sentence (0..MAX_ALTERNATIVES)
+    # A document parsed elsewhere (a file: service.core.files), used instead of parsing `text`; not cached.
+    layout: Layout | None = field(default=None, compare=False)
 
 
 def _ms(seconds: float) -> float:
@@ -244,9 +246,10 @@ class Pipeline:
         # costs neither detection, nor the engine, nor tagging.
         self.documents: BoundedLru[_CacheKey, Analysis] = documents if documents is not None else BoundedLru(0)
 
-    def layout(self, text: str, fmt: Format = "text") -> Layout:
-        """The document's layout; raises EmptyDocumentError, or DocumentTooLongError over max_chars."""
-        layout = parse(text, fmt)
+    def layout(self, text: str, fmt: Format = "text", parsed: Layout | None = None) -> Layout:
+        """The document's layout (`parsed`, when given); raises EmptyDocumentError, or DocumentTooLongError over
+        max_chars."""
+        layout = parsed if parsed is not None else parse(text, fmt)
         if self.max_chars is not None and len(layout.visible_text) > self.max_chars:
             raise DocumentTooLongError(len(layout.visible_text), self.max_chars)
         return layout
@@ -332,14 +335,14 @@ class Pipeline:
         with self.arrivals.coming():
             for i, doc in enumerate(documents):
                 t0 = time.perf_counter()
-                if self.documents.capacity:
+                if self.documents.capacity and doc.layout is None:
                     cached = self.documents.get(_cache_key(doc, tag))
                     if cached is not None:
                         results[i] = replace(cached, id=doc.id, timings_ms=Timings(0.0, 0.0, 0.0,
                                                                                    _ms(time.perf_counter() - t0)))
                         continue
                 try:
-                    layouts[i] = self.layout(doc.text, doc.format)
+                    layouts[i] = self.layout(doc.text, doc.format, doc.layout)
                     detections[i] = self._language(layouts[i].visible_text, doc.source_language)
                 except CoreError as exc:
                     results[i] = exc
@@ -418,7 +421,7 @@ class Pipeline:
             total = _ms(time.perf_counter() - started) if len(documents) == 1 else round(d_ms + tr_ms + tag_ms, 2)
             analysis = Analysis(documents[i].id, detection, translation, tags, Timings(d_ms, tr_ms, tag_ms, total))
             results[i] = analysis
-            if self.documents.capacity:
+            if self.documents.capacity and documents[i].layout is None:
                 self.documents.put(_cache_key(documents[i], tag), analysis,
                                    cost=analysis_bytes(analysis) + str_bytes(documents[i].text))
         assert all(r is not None for r in results)
