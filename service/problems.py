@@ -13,7 +13,6 @@ from typing import Any
 from marshmallow import ValidationError
 
 from service.core.budget import DeadlineExceededError, WorkBudgetExceededError
-from service.core.files.errors import FileError
 from service.core.exceptions import (
     CoreError,
     DocumentTooLongError,
@@ -22,6 +21,7 @@ from service.core.exceptions import (
     ModelNotReadyError,
     UnsupportedLanguageError,
 )
+from service.core.files.errors import FileError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:ponte:problem:"

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (XML templates read better on one line)
 """Write the fidelity corpus of the file formats: tests/data/files/<format>/*.
 
 Every file is made here from text written for this corpus (public domain, CC0) and, for embedded fonts, a
@@ -618,16 +619,15 @@ def epub2(path: Path, *, font: bool = False) -> None:
             data[i] ^= key[i % 20]
         members.append(("OEBPS/font.ttf", bytes(data)))
         members.append(("META-INF/encryption.xml", (
-            '<?xml version="1.0"?>\n<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
-            'xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData><enc:EncryptionMethod '
-            'Algorithm="http://www.idpf.org/2008/embedding"/><enc:CipherData><enc:CipherReference URI="OEBPS/font.ttf"/>'
-            "</enc:CipherData></enc:EncryptedData></encryption>\n").encode()))
+            b'<?xml version="1.0"?>\n<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
+            b'xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData><enc:EncryptionMethod '
+            b'Algorithm="http://www.idpf.org/2008/embedding"/><enc:CipherData><enc:CipherReference URI="OEBPS/font.ttf"/>'
+            b"</enc:CipherData></enc:EncryptedData></encryption>\n")))
     zip_write(path, members)
 
 
 def minimal_pdf(path: Path, pages: Sequence[Sequence[str]] | None, *, image_only: bool = False) -> None:
     """A PDF written by hand: Helvetica text lines per page (WinAnsi), or one image and no text at all."""
-    objects: list[bytes] = []
     page_ids = []
     kids = []
     count = len(pages) if pages else 1
@@ -689,7 +689,7 @@ def wrap(text: str, width: int = 80) -> list[str]:
 def make_pdf(out: Path) -> None:
     d = out / "pdf"
     paragraphs = [line for line in ARTICLE if line.strip()]
-    minimal_pdf(d / "01-one-page.pdf", [wrap(paragraphs[0]) + [""] + wrap(paragraphs[1])])
+    minimal_pdf(d / "01-one-page.pdf", [[*wrap(paragraphs[0]), "", *wrap(paragraphs[1])]])
     minimal_pdf(d / "02-two-pages.pdf", [wrap(" ".join(paragraphs[:2])), wrap(" ".join(paragraphs[2:4]))])
     minimal_pdf(d / "03-short-lines.pdf", [list(S[:6])])
     minimal_pdf(d / "04-list.pdf", [["Tarefas da equipe:", "- " + S[3], "- " + S[6], "1. " + S[8]]])

@@ -5,7 +5,8 @@ blocks on the socket until the headers and body are in. Eight clients sending a 
 shorter than its Content-Length) held every thread of 2 workers x 4 threads, /healthz included. Here the
 worker's event loop reads the request into memory without blocking (as nginx buffers), bounded in time
 (PONTE_CLIENT_HEADER_TIMEOUT, PONTE_CLIENT_BODY_TIMEOUT: 408 and close past them) and in size (the body
-limit, the file limit for the file routes; past it gunicorn and the app refuse it as before), and only then gives it to a thread:
+limit, or the file limit on the file routes; past it gunicorn and the app refuse it as before), and only then
+gives it to a thread:
 
 - health lane: GET /healthz and /readyz, one thread of their own, so probes answer whatever else runs;
 - small lane: bodies up to PONTE_SMALL_BODY_BYTES, their own threads, so short requests never queue behind

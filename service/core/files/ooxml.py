@@ -33,10 +33,10 @@ _OFFICE_DOCUMENT = re.compile(r"/officeDocument$")
 _NOTES = re.compile(r"/notesSlide$")
 
 # Fields whose result a reader computes: their shown text is kept as it is.
-COMPUTED_FIELDS = frozenset(
+COMPUTED_FIELDS = frozenset((  # noqa: SIM905
     "PAGE NUMPAGES SECTIONPAGES SECTION DATE TIME CREATEDATE SAVEDATE PRINTDATE EDITTIME SEQ REF PAGEREF NOTEREF "
     "FILENAME FILESIZE NUMWORDS NUMCHARS AUTHOR LASTSAVEDBY USERNAME USERINITIALS USERADDRESS REVNUM TEMPLATE "
-    "LISTNUM AUTONUM AUTONUMLGL AUTONUMOUT DOCPROPERTY INFO MERGEFIELD STYLEREF BARCODE = SYMBOL".split())
+    "LISTNUM AUTONUM AUTONUMLGL AUTONUMOUT DOCPROPERTY INFO MERGEFIELD STYLEREF BARCODE = SYMBOL").split())
 
 
 def _names(namespaces: tuple[str, ...], locals_: str) -> frozenset[str]:
@@ -77,9 +77,9 @@ class _Fields:
                     stack.pop()
             elif local == "instrText" and stack and stack[-1][1] == "code":
                 stack[-1][0] += el.text or ""
-            elif local == "t" and stack and stack[-1][1] == "result":
-                if any(_instruction_word(instruction) in COMPUTED_FIELDS for instruction, _ in stack):
-                    self.marked.add(el)
+            elif (local == "t" and stack and stack[-1][1] == "result"
+                  and any(_instruction_word(instruction) in COMPUTED_FIELDS for instruction, _ in stack)):
+                self.marked.add(el)
 
 
 def _docx_rules(fields: _Fields) -> Rules:

@@ -63,9 +63,9 @@ def extract_pages(data: bytes) -> list[str]:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             try:
-                opened = reader.decrypt("")
+                opened = bool(reader.decrypt(""))
             except Exception:  # pypdf raises DependencyError, NotImplementedError... for ciphers it lacks
-                opened = 0
+                opened = False
             if not opened:
                 raise EncryptedFileError("the PDF is password-protected; remove the password and send it again")
         return [page.extract_text() or "" for page in reader.pages]

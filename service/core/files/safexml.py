@@ -38,7 +38,7 @@ def parse(data: bytes, where: str, *, html_entities: bool = False) -> etree._Ele
         raise UnsafeFileError(f"{where} declares XML entities; documents never need them and entity attacks "
                               "(billion laughs, external entities) do: refused")
     for node in tree.iter(etree.Entity):
-        if html_entities and node.text.strip("&;") in name2codepoint:
+        if html_entities and (node.text or "").strip("&;") in name2codepoint:
             continue
         raise UnsafeFileError(f"{where} uses the undeclared entity {node.text!r}: refused")
     return tree

@@ -97,9 +97,11 @@ class XliffLayout(FileLayout):
             holders = [(unit, unit) for unit in root.iter(f"{{{ns}}}trans-unit") if unit.get("translate") != "no"]
         else:
             root.set("trgLang", self.target_language)
-            holders = [(segment, segment.getparent()) for segment in root.iter(f"{{{ns}}}segment")
-                       if segment.getparent() is not None and segment.getparent().get("translate") != "no"
-                       and segment.get("translate") != "no"]
+            holders = []
+            for segment in root.iter(f"{{{ns}}}segment"):
+                parent = segment.getparent()
+                if parent is not None and parent.get("translate") != "no" and segment.get("translate") != "no":
+                    holders.append((segment, parent))
         for holder, unit in holders:
             source = holder.find(f"{{{ns}}}source")
             if source is None or unit is None:

@@ -17,8 +17,8 @@ from html.entities import name2codepoint
 
 from lxml import etree
 
-from service.core.formats.slots import SentenceSpan, VisibleText
 from service.core.files.safexml import XML_SPACE
+from service.core.formats.slots import SentenceSpan, VisibleText
 
 # A slot: the part it is in, the element, and whether its text is the element's .text or .tail.
 Ref = tuple[int, etree._Element, str]
