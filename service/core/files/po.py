@@ -97,17 +97,16 @@ class PoLayout(FileLayout):
                 if keyword == "msgstr":
                     current.msgstr_lines.append(number)
                     current.plural_forms.append(int(match.group(2) or 0))
-                    key = f"msgstr[{match.group(2) or 0}]"
-                    current.values[key] = _unquote(match.group(3), number + 1)
+                    last = f"msgstr[{match.group(2) or 0}]"
+                    current.values[last] = _unquote(match.group(3), number + 1)
                 else:
                     current.values[keyword] = _unquote(match.group(3), number + 1)
                 continue
             string = _STRING.match(stripped)
             if string and current is not None and last is not None:
-                if last == "msgstr":
+                if last.startswith("msgstr"):
                     current.msgstr_lines.append(number)
-                else:
-                    current.values[last] += _unquote(string.group(1), number + 1)
+                current.values[last] += _unquote(string.group(1), number + 1)
                 continue
             raise MalformedFileError(f"line {number + 1} of the PO file is neither a comment, a keyword nor a string")
         return entries
