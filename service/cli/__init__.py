@@ -29,8 +29,9 @@ def parser() -> argparse.ArgumentParser:
                              description=cli_analyze.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     cli_analyze.add_arguments(analyze)
     analyze.set_defaults(func=cli_analyze.run)
-    translate_file = sub.add_parser("translate-file", help="translate a DOCX, ODT, PPTX, ODP, EPUB, SRT, WebVTT, XLIFF, "
-                                                           "PO or PDF file into the same file in English",
+    translate_file = sub.add_parser("translate-file",
+                                    help="translate a DOCX, ODT, PPTX, ODP, EPUB, SRT, WebVTT, XLIFF, PO or PDF file "
+                                         "into the same file in English",
                                     description=cli_files.__doc__,
                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     cli_files.add_arguments(translate_file)
