@@ -66,10 +66,11 @@ def test_office_files_open_in_libreoffice_and_show_the_translation(translated: P
 
 def _epubcheck(path: Path) -> set[str]:
     result = subprocess.run(["java", "-jar", "/usr/bin/epubcheck", str(path)], capture_output=True, timeout=300)
-    output = (result.stdout + result.stderr).decode(errors="replace").replace(str(path), "BOOK")
-    # the kind of each error and the part it is in (the messages quote positions and neighbouring elements)
-    return {match.group(0) for line in output.splitlines()
-            if (match := re.match(r"(?:ERROR|FATAL)\(\w+-\d+\): BOOK/[^:(]+", line))}
+    output = (result.stdout + result.stderr).decode(errors="replace")
+    # the kind of each error and the part it is in (the messages quote the book's path as EPUBCheck shortens it,
+    # positions and neighbouring elements)
+    return {f"{match.group(1)} {match.group(2)}" for line in output.splitlines()
+            if (match := re.match(r"((?:ERROR|FATAL)\(\w+-\d+\)): .*?\.epub/?([^:(]*)", line))}
 
 
 def test_epubs_pass_epubcheck_as_well_as_their_sources(translated: Path) -> None:
