@@ -38,8 +38,8 @@ def main() -> int:
     text = open_file(data, DOCX.name)[1].visible_text
     work = Path(tempfile.mkdtemp(prefix="ponte-bench-files-"))
     install_archive(FIXTURE_MODEL, work / "packages")
-    server = Server(work / "packages", work / "server.log", PONTE_CACHE_SIZE="0", PONTE_CACHE_BYTES="0", PONTE_DOCUMENT_CACHE_BYTES="0",
-                    PONTE_WORKERS="1")
+    server = Server(work / "packages", work / "server.log", PONTE_CACHE_SIZE="0", PONTE_CACHE_BYTES="0",
+                    PONTE_DOCUMENT_CACHE_BYTES="0", PONTE_WORKERS="1")
     server.start()
     try:
         def file_call() -> float:

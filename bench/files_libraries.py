@@ -11,13 +11,11 @@ of ponte's visible text the library's public text API reaches (DOCX, PPTX). Need
 
 from __future__ import annotations
 
-
 import json
 import re
 import subprocess
 import sys
 import tempfile
-
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
