@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check --no-input
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test test-fast test-determinism lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags test-browser abuse eval-translation check-alerts test-spark bench-spark
+.PHONY: run test test-fast test-determinism lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags test-browser abuse eval-translation check-alerts test-spark bench-spark test-files bench-files
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -121,3 +121,13 @@ test-spark: $(SPARK_STAMP)
 ## make bench-spark: documents/s of the CLI (1 process, 2 shards) and Spark local[1], local[2] (bench/spark_vs_cli.py)
 bench-spark: $(SPARK_STAMP)
 	OMP_NUM_THREADS=1 SPARK_LOCAL_IP=127.0.0.1 PYSPARK_PYTHON=$(abspath $(SPARK_PY)) $(SPARK_PY) bench/spark_vs_cli.py
+
+## make test-files: every translated file of tests/data/files opens in its reference reader (LibreOffice for DOCX, ODT,
+## PPTX, ODP; EPUBCheck for EPUB; msgfmt for PO; pdftotext for PDF); tools/libreoffice_setup.sh installs them once
+test-files: $(DEV_STAMP)
+	bash tools/libreoffice_setup.sh
+	PONTE_READER_TESTS=1 $(PY) -m pytest -q -p no:cacheprovider tests/integration/files
+
+## make bench-files: a 10-page DOCX through /v1/translate/file vs its plain text through /v1/translate (paired runs)
+bench-files: $(DEV_STAMP)
+	OMP_NUM_THREADS=1 $(PY) bench/files.py

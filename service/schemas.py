@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import functools
+import json
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_dump, validate, validates, validates_schema
 
 from service.core.formats import FORMATS
 from service.core.terms import GlossaryEntry, GlossaryError, entries_from_request
@@ -114,6 +116,36 @@ class BatchRequest(Schema):
             raise ValidationError("must hold at least one document")
         if len(value) > self.max_batch:
             raise ValidationError(f"has {len(value)} documents; the limit is {self.max_batch}")
+
+
+class GlossaryJsonField(GlossaryField):
+    """A form's glossary: the JSON text of the GlossaryRequest array."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> tuple[GlossaryEntry, ...]:
+        if not isinstance(value, str):
+            raise ValidationError("must be the JSON text of a list of glossary entries")
+        try:
+            loaded = json.loads(value)
+        except ValueError as exc:
+            raise ValidationError(f"is not valid JSON ({exc})") from None
+        return super()._deserialize(loaded, attr, data, **kwargs)
+
+
+class FileRequest(Schema):
+    """The form fields of POST /v1/translate/file (the file itself is read by the web layer)."""
+
+    class Meta:
+        unknown = RAISE
+
+    source_language = Utf8String(load_default="auto", validate=SOURCE_LANGUAGE)
+    glossary = GlossaryJsonField(load_default=())
+
+
+class FileAnalyzeRequest(FileRequest):
+    """The form fields of POST /v1/analyze/file."""
+
+    id = Utf8String(load_default=None, validate=validate.Length(max=256))
+    include_file = fields.Boolean(load_default=True, truthy={"true"}, falsy={"false"})
 
 
 class TagRequest(TextRequest):
@@ -237,6 +269,28 @@ class ModelStatusOut(_Out):
     target_language = fields.String()
     status = fields.String()
     detail = fields.String(allow_none=True)
+
+
+class FileAnalysisOut(AnalysisOut):
+    """A FileAnalysis (service.core.files.analyze): the analysis of the file's text, and the file."""
+
+    file = fields.Method("_file")
+
+    def __init__(self, *, include_file: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.include_file = include_file
+
+    @pre_dump
+    def _flatten(self, result: Any, **_: Any) -> dict[str, Any]:
+        analysis = result.analysis
+        return {"id": analysis.id, "language": analysis.language, "translation": analysis.translation,
+                "tags": analysis.tags, "timings_ms": analysis.timings_ms, "file": result.file}
+
+    def _file(self, data: dict[str, Any]) -> dict[str, Any]:
+        out = data["file"]
+        return {"name": out.name, "format": out.format, "media_type": out.media_type, "size": len(out.content),
+                "notes": list(out.notes),
+                "content_base64": base64.b64encode(out.content).decode("ascii") if self.include_file else None}
 
 
 _S = TypeVar("_S", bound=Schema)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from service.core.batching import Arrivals
@@ -168,6 +168,8 @@ class Document:
     format: Format = "text"
     glossary: tuple[GlossaryEntry, ...] = ()  # the request's entries, before the server's
     alternatives: int = 0  # other hypotheses wanted per sentence (0..MAX_ALTERNATIVES)
+    # A document parsed elsewhere (a file: service.core.files), used instead of parsing `text`; not cached.
+    layout: Layout | None = field(default=None, compare=False)
 
 
 def _ms(seconds: float) -> float:
@@ -244,9 +246,10 @@ class Pipeline:
         # costs neither detection, nor the engine, nor tagging.
         self.documents: BoundedLru[_CacheKey, Analysis] = documents if documents is not None else BoundedLru(0)
 
-    def layout(self, text: str, fmt: Format = "text") -> Layout:
-        """The document's layout; raises EmptyDocumentError, or DocumentTooLongError over max_chars."""
-        layout = parse(text, fmt)
+    def layout(self, text: str, fmt: Format = "text", parsed: Layout | None = None) -> Layout:
+        """The document's layout (`parsed`, when given); raises EmptyDocumentError, or DocumentTooLongError over
+        max_chars."""
+        layout = parsed if parsed is not None else parse(text, fmt)
         if self.max_chars is not None and len(layout.visible_text) > self.max_chars:
             raise DocumentTooLongError(len(layout.visible_text), self.max_chars)
         return layout
@@ -340,14 +343,14 @@ class Pipeline:
         """Stage 1: the document from the cache, or its layout and language (or its problem)."""
         t0 = time.perf_counter()
         doc = work.document
-        if self.documents.capacity:
+        if self.documents.capacity and doc.layout is None:
             cached = self.documents.get(_cache_key(doc, tag))
             if cached is not None:
                 work.outcome = replace(cached, id=doc.id,
                                        timings_ms=Timings(0.0, 0.0, 0.0, _ms(time.perf_counter() - t0)))
                 return
         try:
-            work.layout = self.layout(doc.text, doc.format)
+            work.layout = self.layout(doc.text, doc.format, doc.layout)
             work.detection = self._language(work.layout.visible_text, doc.source_language)
         except CoreError as exc:
             work.outcome = exc
@@ -429,7 +432,7 @@ class Pipeline:
         analysis = Analysis(doc.id, detection, translation, tags,
                             Timings(work.detect_ms, work.translate_ms, tag_ms, total))
         work.outcome = analysis
-        if self.documents.capacity:
+        if self.documents.capacity and doc.layout is None:
             self.documents.put(_cache_key(doc, tag), analysis, cost=analysis_bytes(analysis) + str_bytes(doc.text))
 
 
