@@ -94,8 +94,18 @@ class _Mapping(dict[Any, Any]):
     line: int | None = None
 
 
+class _Sequence(list[Any]):
+    """A YAML sequence that remembers the line of each item, for error messages."""
+
+    lines: tuple[int, ...] = ()
+
+
 def _line(value: object) -> int | None:
     return value.line if isinstance(value, _Mapping) else None
+
+
+def _item_line(items: object, index: int) -> int | None:
+    return items.lines[index] if isinstance(items, _Sequence) and index < len(items.lines) else None
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -118,7 +128,14 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[An
     return mapping
 
 
+def _construct_sequence(loader: _StrictLoader, node: yaml.SequenceNode) -> list[Any]:
+    sequence = _Sequence(loader.construct_sequence(node, deep=True))
+    sequence.lines = tuple(item.start_mark.line + 1 for item in node.value)
+    return sequence
+
+
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 def _is_number(value: object) -> bool:
@@ -138,10 +155,10 @@ class _Parser:
         raise TaxonomyError(self.source, problem, self.topic, self.line)
 
     @contextmanager
-    def at(self, value: object) -> Iterator[None]:
-        """Errors raised inside name the line of `value` when it is a mapping (else the enclosing one)."""
+    def at(self, value: object, line: int | None = None) -> Iterator[None]:
+        """Errors raised inside name the line of `value` when it is a mapping, else `line`, else the enclosing one."""
         outer = self.line
-        self.line = _line(value) or outer
+        self.line = _line(value) or line or outer
         try:
             yield
         finally:
@@ -257,7 +274,7 @@ class _Parser:
             self.fail("iptc must be a list of {code, label, relation}")
         refs: list[IptcRef] = []
         for number, item in enumerate(raw, 1):
-            with self.at(item):
+            with self.at(item, _item_line(raw, number - 1)):
                 refs.append(self.iptc_entry(item, number))
                 if [ref.code for ref in refs].count(refs[-1].code) > 1:
                     self.fail(f"iptc: {refs[-1].code} is listed twice")
