@@ -67,7 +67,7 @@ def render(wheel: Path) -> str:
             raise SystemExit(f"{row[0]}: a tab or line break in a cell")
     head = [
         "# IPTC Media Topics (NewsCodes): every concept, retired ones included.",
-        f"# Release: {release} (the sheet's first line).",
+        f"# Release: {release}",
         "# Copyright IPTC (International Press Telecommunications Council), https://iptc.org/standards/media-topics/",
         "# Licence: Creative Commons Attribution 4.0 International (CC BY 4.0). Changes: columns selected, cells",
         "#   trimmed, `broader` derived from the Level1..Level6 columns, retired dates cut to the day.",
