@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check --no-input
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test test-fast test-determinism lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags test-browser abuse eval-translation check-alerts test-spark bench-spark test-files bench-files
+.PHONY: run test test-fast test-determinism lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags eval-iptc test-browser abuse eval-translation check-alerts test-spark bench-spark test-files bench-files
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -82,6 +82,10 @@ soak: $(DEV_STAMP)
 ## make eval-tags: per-topic precision/recall/F1 of the tagger on tests/data/tagging_eval.jsonl
 eval-tags: $(DEV_STAMP)
 	$(PY) tools/eval_tags.py
+
+## make eval-iptc: agreement of the topics, mapped to IPTC Media Topics, with an editor's choice (tests/data/iptc_check.jsonl)
+eval-iptc: $(DEV_STAMP)
+	$(PY) tools/eval_iptc.py
 
 ## make test-browser: the pages (/ and /docs) in Debian's Chromium via Playwright, against a real gunicorn server
 ## (tools/browser_setup.sh installs chromium and requirements-browser.txt once); writes docs/screenshot.png

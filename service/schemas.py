@@ -228,11 +228,18 @@ class EvidenceOut(_Out):
     end = fields.Integer()
 
 
+class IptcOut(_Out):
+    code = fields.String()
+    label = fields.String()
+    relation = fields.String()
+
+
 class TagOut(_Out):
     topic = fields.String()
     label = fields.String()
     score = fields.Float()
     evidence = fields.List(fields.Nested(EvidenceOut))
+    iptc = fields.List(fields.Nested(IptcOut))
 
 
 class TagListOut(_Out):

@@ -58,6 +58,7 @@ ANALYSIS_SPEC: dict[str, Spec] = {
     "tags": [{
         "topic": "string", "label": "string", "score": "double",
         "evidence": [{"term": "string", "field": "string", "start": "long", "end": "long"}],
+        "iptc": [{"code": "string", "label": "string", "relation": "string"}],
     }],
     "timings_ms": {"detect": "double", "translate": "double", "tag": "double", "total": "double"},
 }

@@ -1,6 +1,7 @@
 """Topic tagging: load a taxonomy of weighted terms and tag texts with scored, located evidence.
 
 Where each step happens:
+    iptc.py      the IPTC Media Topics vocabulary ponte vendors, and the mapping relations
     taxonomy.py  the data model (topics, terms, forms, rules) and what tagging returns (Tag, Evidence)
     loader.py    reading and validating a taxonomy file (TaxonomyError names file, topic and problem)
     folding.py   accent, case and typography folding, with offsets back into the original text
@@ -31,6 +32,7 @@ from service.core.tagging.taxonomy import (
     Exclusion,
     Form,
     Include,
+    IptcRef,
     Near,
     Requirement,
     Tag,
@@ -59,6 +61,7 @@ __all__ = [
     "Folded",
     "Form",
     "Include",
+    "IptcRef",
     "Matcher",
     "Near",
     "Requirement",

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
 import yaml
 
 from service.core.tagging.folding import fold
+from service.core.tagging.iptc import QCODE, RELATIONS, Vocabulary, vocabulary
 from service.core.tagging.matcher import form_source
 from service.core.tagging.taxonomy import (
     ANY_LANGUAGE,
@@ -27,6 +29,7 @@ from service.core.tagging.taxonomy import (
     Exclusion,
     Form,
     Include,
+    IptcRef,
     Near,
     Requirement,
     Taxonomy,
@@ -47,13 +50,14 @@ _WORD_CHAR = re.compile(r"\w")
 _TERM_KEYS = frozenset({"id", "concept", "weight", "case", "groups", "near"})
 _EXCLUSION_KEYS = frozenset({"case"})
 _TOPIC_KEYS = frozenset(
-    {"id", "label", "description", "threshold", "terms", "exclusions", "requires", "include"}
+    {"id", "label", "description", "threshold", "terms", "exclusions", "requires", "include", "iptc"}
 )
 _TOP_KEYS = frozenset({"version", "scoring", "topics"})
 _SCORING_KEYS = frozenset({"threshold", "saturation", "repeat_decay"})
 _REQUIRES_KEYS = frozenset({"groups", "within"})
 _NEAR_KEYS = _REQUIRES_KEYS
 _INCLUDE_KEYS = frozenset({"topic", "group", "weight", "min_weight"})
+_IPTC_KEYS = frozenset({"code", "label", "relation"})
 
 
 def default_taxonomy_path() -> Path:
@@ -61,8 +65,11 @@ def default_taxonomy_path() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / "taxonomy.yaml"
 
 
-def load_taxonomy(path: str | Path) -> Taxonomy:
-    """Read and validate a taxonomy file; raise TaxonomyError on any problem."""
+def load_taxonomy(path: str | Path, iptc: Vocabulary | None = None) -> Taxonomy:
+    """Read and validate a taxonomy file; raise TaxonomyError on any problem.
+
+    IPTC codes are checked against `iptc`, by default the vendored Media Topics (read only when a topic has codes).
+    """
     source = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -73,7 +80,7 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
     except yaml.YAMLError as exc:
         raise TaxonomyError(source, f"invalid YAML: {exc}") from exc
     # Every form is compiled during validation, wrapped exactly as the Tagger will combine it.
-    return _Parser(source).document(data)
+    return _Parser(source, iptc).document(data)
 
 
 # libyaml's loader when PyYAML was built with it (several times faster), else the pure-Python one.
@@ -81,9 +88,30 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ign
     """A SafeLoader that refuses duplicate keys, which PyYAML would silently overwrite."""
 
 
+class _Mapping(dict[Any, Any]):
+    """A YAML mapping that remembers the line it starts on, for error messages."""
+
+    line: int | None = None
+
+
+class _Sequence(list[Any]):
+    """A YAML sequence that remembers the line of each item, for error messages."""
+
+    lines: tuple[int, ...] = ()
+
+
+def _line(value: object) -> int | None:
+    return value.line if isinstance(value, _Mapping) else None
+
+
+def _item_line(items: object, index: int) -> int | None:
+    return items.lines[index] if isinstance(items, _Sequence) and index < len(items.lines) else None
+
+
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     loader.flatten_mapping(node)
-    mapping: dict[Any, Any] = {}
+    mapping = _Mapping()
+    mapping.line = node.start_mark.line + 1
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         try:
@@ -100,7 +128,14 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[An
     return mapping
 
 
+def _construct_sequence(loader: _StrictLoader, node: yaml.SequenceNode) -> list[Any]:
+    sequence = _Sequence(loader.construct_sequence(node, deep=True))
+    sequence.lines = tuple(item.start_mark.line + 1 for item in node.value)
+    return sequence
+
+
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 def _is_number(value: object) -> bool:
@@ -110,12 +145,24 @@ def _is_number(value: object) -> bool:
 class _Parser:
     """Turns the YAML document into a Taxonomy, naming the file and topic in every error."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, iptc: Vocabulary | None) -> None:
         self.source = source
         self.topic: str | None = None
+        self.line: int | None = None  # of the innermost mapping being read
+        self.vocabulary = iptc
 
     def fail(self, problem: str) -> NoReturn:
-        raise TaxonomyError(self.source, problem, self.topic)
+        raise TaxonomyError(self.source, problem, self.topic, self.line)
+
+    @contextmanager
+    def at(self, value: object, line: int | None = None) -> Iterator[None]:
+        """Errors raised inside name the line of `value` when it is a mapping, else `line`, else the enclosing one."""
+        outer = self.line
+        self.line = _line(value) or line or outer
+        try:
+            yield
+        finally:
+            self.line = outer
 
     def mapping(self, value: object, what: str, allowed: frozenset[str]) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -156,16 +203,20 @@ class _Parser:
             self.fail("topics must be a non-empty list")
         topics: list[Topic] = []
         seen: set[str] = set()
+        lines: dict[str, int | None] = {}
         for index, raw in enumerate(raw_topics, start=1):
-            topic = self.topic_entry(raw, index, threshold)
-            if topic.id in seen:
-                self.fail("duplicate topic id")
+            with self.at(raw):
+                topic = self.topic_entry(raw, index, threshold)
+                if topic.id in seen:
+                    self.fail("duplicate topic id")
             seen.add(topic.id)
             topics.append(topic)
+            lines[topic.id] = _line(raw)
         self.topic = None
         by_id = {topic.id: topic for topic in topics}
         for topic in topics:
             self.topic = topic.id
+            self.line = lines[topic.id]
             for include in topic.includes:
                 if include.topic == topic.id:
                     self.fail("include: a topic cannot include itself")
@@ -173,6 +224,7 @@ class _Parser:
                     self.fail(f"include: unknown topic {include.topic!r}")
                 if by_id[include.topic].includes:
                     self.fail(f"include: {include.topic!r} includes other topics itself")
+        self.line = None
         return Taxonomy(tuple(topics), self.source, saturation, decay)
 
     def topic_entry(self, raw: object, index: int, default_threshold: float) -> Topic:
@@ -212,9 +264,42 @@ class _Parser:
             self.exclusion(raw_exclusion, number)
             for number, raw_exclusion in enumerate(raw_exclusions, 1)
         )
+        iptc = self.iptc(entry.get("iptc", []))
         return Topic(
-            topic_id, label, description.strip(), threshold, terms, exclusions, requires, includes
+            topic_id, label, description.strip(), threshold, terms, exclusions, requires, includes, iptc
         )
+
+    def iptc(self, raw: object) -> tuple[IptcRef, ...]:
+        if not isinstance(raw, list):
+            self.fail("iptc must be a list of {code, label, relation}")
+        refs: list[IptcRef] = []
+        for number, item in enumerate(raw, 1):
+            with self.at(item, _item_line(raw, number - 1)):
+                refs.append(self.iptc_entry(item, number))
+                if [ref.code for ref in refs].count(refs[-1].code) > 1:
+                    self.fail(f"iptc: {refs[-1].code} is listed twice")
+        return tuple(refs)
+
+    def iptc_entry(self, raw: object, number: int) -> IptcRef:
+        entry = self.mapping(raw, f"iptc #{number}", _IPTC_KEYS)
+        code = entry.get("code")
+        if not isinstance(code, str) or not QCODE.fullmatch(code.strip()):
+            self.fail(f"iptc #{number}: code must be an IPTC Media Topic QCode such as 'medtop:20001298', got {code!r}")
+        code = code.strip()
+        if self.vocabulary is None:
+            self.vocabulary = vocabulary()
+        concept = self.vocabulary.concepts.get(code)
+        if concept is None:
+            self.fail(f"iptc: {code} is not an IPTC Media Topic (release {self.vocabulary.release!r})")
+        if concept.retired:
+            self.fail(f"iptc: {code} ({concept.label!r}) was retired by IPTC on {concept.retired}")
+        relation = entry.get("relation")
+        if relation not in RELATIONS:
+            self.fail(f"iptc: {code}: relation must be one of {', '.join(RELATIONS)}, got {relation!r}")
+        label = entry.get("label", concept.label)
+        if not isinstance(label, str) or " ".join(label.split()).casefold() != concept.label.casefold():
+            self.fail(f"iptc: {code} is {concept.label!r} in IPTC's vocabulary, not {label!r}")
+        return IptcRef(code, concept.label, str(relation))
 
     def check_groups(
         self, terms: Sequence[Term], includes: Sequence[Include], requires: Requirement | None
@@ -257,15 +342,19 @@ class _Parser:
             self.fail("include must be a list")
         result = []
         for number, item in enumerate(raw, 1):
-            entry = self.mapping(item, f"include #{number}", _INCLUDE_KEYS)
-            topic = self.text(entry.get("topic"), f"include #{number}: topic")
-            group = entry.get("group")
-            if group is not None and not isinstance(group, str):
-                self.fail(f"include #{number}: group must be a string")
-            weight = self.number(entry.get("weight", DEFAULT_WEIGHT), f"include #{number}: weight", 0, 1e6)
-            floor = self.number(entry.get("min_weight", 0.0), f"include #{number}: min_weight", 0, 1e6)
-            result.append(Include(topic, group, weight, floor))
+            with self.at(item):
+                result.append(self.include_entry(item, number))
         return tuple(result)
+
+    def include_entry(self, item: object, number: int) -> Include:
+        entry = self.mapping(item, f"include #{number}", _INCLUDE_KEYS)
+        topic = self.text(entry.get("topic"), f"include #{number}: topic")
+        group = entry.get("group")
+        if group is not None and not isinstance(group, str):
+            self.fail(f"include #{number}: group must be a string")
+        weight = self.number(entry.get("weight", DEFAULT_WEIGHT), f"include #{number}: weight", 0, 1e6)
+        floor = self.number(entry.get("min_weight", 0.0), f"include #{number}: min_weight", 0, 1e6)
+        return Include(topic, group, weight, floor)
 
     def case_rule(self, entry: Mapping[str, Any], what: str) -> str:
         case = entry.get("case", CASE_INSENSITIVE)
@@ -300,6 +389,10 @@ class _Parser:
         return tuple(forms)
 
     def term(self, raw: object, number: int) -> Term:
+        with self.at(raw):
+            return self.term_entry(raw, number)
+
+    def term_entry(self, raw: object, number: int) -> Term:
         if not isinstance(raw, dict):
             self.fail(f"term #{number} must be a mapping, got {type(raw).__name__}")
         what = f"term {raw['id']!r}" if isinstance(raw.get("id"), str) else f"term #{number}"
@@ -341,6 +434,10 @@ class _Parser:
         return value
 
     def exclusion(self, raw: object, number: int) -> Exclusion:
+        with self.at(raw):
+            return self.exclusion_entry(raw, number)
+
+    def exclusion_entry(self, raw: object, number: int) -> Exclusion:
         what = f"exclusion #{number}"
         if not isinstance(raw, dict):
             self.fail(f"{what} must be a mapping, got {type(raw).__name__}")

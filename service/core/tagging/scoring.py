@@ -35,7 +35,7 @@ def score_topic(taxonomy: Taxonomy, topic: Topic, hits: list[Hit], fields: Mappi
         Evidence(fields[hit.field].text[hit.start : hit.end], hit.field, hit.start, hit.end)
         for hit in sorted(hits, key=lambda hit: (hit.field != SOURCE, hit.start, hit.end))
     )
-    return Tag(topic.id, topic.label, score, evidence)
+    return Tag(topic.id, topic.label, score, evidence, topic.iptc)
 
 
 def _outermost(hits: list[Hit]) -> list[Hit]:

@@ -34,6 +34,15 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class IptcRef:
+    """An IPTC Media Topic that a topic maps to: its QCode, its (en-GB) label and how the two relate."""
+
+    code: str
+    label: str
+    relation: str  # exact, broader or narrower: the IPTC concept compared with the topic (iptc.RELATIONS)
+
+
+@dataclass(frozen=True)
 class Tag:
     """A topic found in a text, with its score in [0, 1] and the evidence behind it."""
 
@@ -41,6 +50,7 @@ class Tag:
     label: str
     score: float
     evidence: tuple[Evidence, ...]
+    iptc: tuple[IptcRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,6 +130,7 @@ class Topic:
     exclusions: tuple[Exclusion, ...] = ()
     requires: Requirement | None = None
     includes: tuple[Include, ...] = ()
+    iptc: tuple[IptcRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,14 +151,16 @@ class Taxonomy:
 
 
 class TaxonomyError(ValueError):
-    """A taxonomy file that cannot be used; the message names the file, the topic and the problem."""
+    """A taxonomy file that cannot be used; the one-line message names the file (and line), topic and problem."""
 
-    def __init__(self, source: str, problem: str, topic: str | None = None) -> None:
+    def __init__(self, source: str, problem: str, topic: str | None = None, line: int | None = None) -> None:
         self.source = source
         self.topic = topic
         self.problem = problem
+        self.line = line
+        at = f"{source}:{line}" if line is not None else source
         where = f"topic {topic!r}: " if topic is not None else ""
-        super().__init__(f"{source}: {where}{problem}")
+        super().__init__(f"{at}: {where}{problem}")
 
 
 def _forms_by_language(forms: Iterable[Form]) -> dict[str, list[str]]:
@@ -181,6 +194,9 @@ def taxonomy_as_dict(taxonomy: Taxonomy) -> dict[str, Any]:
                     if topic.requires is not None
                     else None
                 ),
+                "iptc": [
+                    {"code": ref.code, "label": ref.label, "relation": ref.relation} for ref in topic.iptc
+                ],
             }
         )
     return {
