@@ -97,6 +97,15 @@ def test_runs_as_non_root_on_a_read_only_root_with_only_tmp_writable(service: tu
     assert container.exec("touch", "/home/ponte/x", check=False).returncode != 0
 
 
+def test_start_up_logs_no_error(service: tuple[Container, float]) -> None:
+    """Nothing at start tried to write outside /tmp or failed (argostranslate's folders, gunicorn's control socket)."""
+    container, _ = service
+    logs = container.logs()
+    assert "Read-only file system" not in logs
+    bad = [line for line in logs.splitlines() if '"level": "ERROR"' in line or '"level": "CRITICAL"' in line]
+    assert bad == []
+
+
 def test_seed_article_over_http_equals_make_run(service: tuple[Container, float], host_server: Server) -> None:
     container, _ = service
     body = {"text": SEED.read_text(encoding="utf-8")}
