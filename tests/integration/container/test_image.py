@@ -19,7 +19,7 @@ from tests.integration.container.conftest import (
     run_detached,
     run_service,
 )
-from tests.server import Server
+from tests.server import Server, serving
 
 # Budgets of issue 23: the image on the Debian-made base with the test package, and `podman run` to ready.
 MAX_IMAGE_MB = 420
@@ -59,10 +59,7 @@ def test_runtime_is_lean_and_every_compiled_library_loads(image: str) -> None:
 @pytest.fixture(scope="module")
 def host_server(packages_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`make run` on this machine: `python -m service serve` over the same test package."""
-    server = Server(packages_dir, tmp_path_factory.mktemp("host") / "server.log")
-    server.start()
-    yield server
-    server.stop()
+    yield from serving(packages_dir, tmp_path_factory.mktemp("host") / "server.log")
 
 
 @pytest.fixture(scope="module")
