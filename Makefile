@@ -8,11 +8,11 @@ PIP := $(PY) -m pip --disable-pip-version-check --no-input
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-# The image's name, as deploy/kubernetes and the docs give it (tests/integration/container checks they agree)
+# The image's name, as deploy/kubernetes and the docs give it (tests/test_container_docs.py checks they agree)
 VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' pyproject.toml)
 IMAGE ?= ponte:$(VERSION)
 
-.PHONY: run test test-fast lint typecheck unit image container-check venv clean bench audit fuzz soak eval-tags test-browser abuse eval-translation check-alerts test-spark bench-spark
+.PHONY: run test test-fast test-determinism lint typecheck unit image container-check venv clean bench audit fuzz soak eval-tags test-browser abuse eval-translation check-alerts test-spark bench-spark test-files bench-files
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ test: $(DEV_STAMP) lint typecheck unit
 ## make test-fast: core and API tests only (no subprocesses, no real servers, no corpus-wide runs): the edit-test loop
 test-fast: $(DEV_STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider --ignore=tests/integration -m "not slow"
+
+## make test-determinism: the same-answer tests (engine, CLI layouts, resume, shards, workers) on both of CTranslate2's
+## CPU backends, whatever this CPU is: oneDNN capped at AVX2 (whose results once depended on a batch's padding) and
+## Intel MKL (the default on Intel CPUs; much slower on AMD ones, so it runs the same tests with patience)
+test-determinism: $(DEV_STAMP)
+	CT2_USE_MKL=0 ONEDNN_MAX_CPU_ISA=AVX2 $(PY) -m pytest -q -p no:cacheprovider -m determinism
+	CT2_USE_MKL=1 $(PY) -m pytest -q -p no:cacheprovider -m determinism
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
@@ -126,3 +133,13 @@ test-spark: $(SPARK_STAMP)
 ## make bench-spark: documents/s of the CLI (1 process, 2 shards) and Spark local[1], local[2] (bench/spark_vs_cli.py)
 bench-spark: $(SPARK_STAMP)
 	OMP_NUM_THREADS=1 SPARK_LOCAL_IP=127.0.0.1 PYSPARK_PYTHON=$(abspath $(SPARK_PY)) $(SPARK_PY) bench/spark_vs_cli.py
+
+## make test-files: every translated file of tests/data/files opens in its reference reader (LibreOffice for DOCX, ODT,
+## PPTX, ODP; EPUBCheck for EPUB; msgfmt for PO; pdftotext for PDF); tools/libreoffice_setup.sh installs them once
+test-files: $(DEV_STAMP)
+	bash tools/libreoffice_setup.sh
+	PONTE_READER_TESTS=1 $(PY) -m pytest -q -p no:cacheprovider tests/integration/files
+
+## make bench-files: a 10-page DOCX through /v1/translate/file vs its plain text through /v1/translate (paired runs)
+bench-files: $(DEV_STAMP)
+	OMP_NUM_THREADS=1 $(PY) bench/files.py

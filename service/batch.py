@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 from service.core.exceptions import CoreError
 from service.core.pipeline import Document, Pipeline
 from service.problems import core_problem, problem, validation_problem
-from service.schemas import AnalysisOut, AnalyzeRequest
+from service.schemas import AnalysisOut, AnalyzeRequest, shared
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ def _item_id(item: Any) -> str | None:
 def analyze_items(items: Sequence[Any], pipeline: Pipeline, max_chars: int) -> list[dict[str, Any]]:
     """Validate each item as an analyze request, analyze the valid ones together (shared engine calls),
     and return one JSON-ready object per item, in order: the analysis, or {id, index, error}."""
-    schema = AnalyzeRequest(max_chars=max_chars)
+    schema = shared(AnalyzeRequest, max_chars=max_chars)
     out: list[dict[str, Any] | None] = [None] * len(items)
     documents: list[tuple[int, Document]] = []
     for index, item in enumerate(items):
@@ -36,7 +36,7 @@ def analyze_items(items: Sequence[Any], pipeline: Pipeline, max_chars: int) -> l
         documents.append((index, Document(request["text"], request["source_language"], request["id"],
                                           request["format"], request["glossary"], request["alternatives"])))
     results = pipeline.analyze_many([doc for _, doc in documents])
-    dump = AnalysisOut().dump
+    dump = shared(AnalysisOut).dump
     for (index, doc), result in zip(documents, results, strict=True):
         if isinstance(result, CoreError):
             out[index] = {"id": doc.id, "index": index, "error": core_problem(result)}

@@ -21,6 +21,7 @@ from service.core.exceptions import (
     ModelNotReadyError,
     UnsupportedLanguageError,
 )
+from service.core.files.errors import FileError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:ponte:problem:"
@@ -89,6 +90,15 @@ class TooManyRequests(ApiError):
     status, slug, title = 429, "too-many-requests", "Too many requests"
 
 
+class FileProblem(ApiError):
+    """A file that cannot be translated: its status, slug and title are the FileError's own."""
+
+    def __init__(self, exc: FileError) -> None:
+        errors = [{"pointer": "/file", "detail": str(exc)}] if exc.status == 422 else None
+        super().__init__(str(exc), errors=errors)
+        self.status, self.slug, self.title = exc.status, exc.slug, exc.title
+
+
 def field_errors(messages: Any, prefix: str = "") -> list[dict[str, str]]:
     """Flatten marshmallow's nested messages into [{pointer, detail}] (RFC 6901 pointers), sorted by pointer so
     that the same input always lists its problems in the same order."""
@@ -137,6 +147,8 @@ def from_api_error(exc: ApiError) -> dict[str, Any]:
 
 def from_core_error(exc: CoreError) -> ApiError:
     """The ApiError a domain error stands for."""
+    if isinstance(exc, FileError):
+        return FileProblem(exc)
     if isinstance(exc, UnsupportedLanguageError):
         installed = ", ".join(exc.available) or "none"
         return UnsupportedLanguage(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+import base64
+import functools
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_dump, validate, validates, validates_schema
 
 from service.core.formats import FORMATS
 from service.core.terms import GlossaryEntry, GlossaryError, entries_from_request
@@ -112,6 +116,36 @@ class BatchRequest(Schema):
             raise ValidationError("must hold at least one document")
         if len(value) > self.max_batch:
             raise ValidationError(f"has {len(value)} documents; the limit is {self.max_batch}")
+
+
+class GlossaryJsonField(GlossaryField):
+    """A form's glossary: the JSON text of the GlossaryRequest array."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> tuple[GlossaryEntry, ...]:
+        if not isinstance(value, str):
+            raise ValidationError("must be the JSON text of a list of glossary entries")
+        try:
+            loaded = json.loads(value)
+        except ValueError as exc:
+            raise ValidationError(f"is not valid JSON ({exc})") from None
+        return super()._deserialize(loaded, attr, data, **kwargs)
+
+
+class FileRequest(Schema):
+    """The form fields of POST /v1/translate/file (the file itself is read by the web layer)."""
+
+    class Meta:
+        unknown = RAISE
+
+    source_language = Utf8String(load_default="auto", validate=SOURCE_LANGUAGE)
+    glossary = GlossaryJsonField(load_default=())
+
+
+class FileAnalyzeRequest(FileRequest):
+    """The form fields of POST /v1/analyze/file."""
+
+    id = Utf8String(load_default=None, validate=validate.Length(max=256))
+    include_file = fields.Boolean(load_default=True, truthy={"true"}, falsy={"false"})
 
 
 class TagRequest(TextRequest):
@@ -235,3 +269,40 @@ class ModelStatusOut(_Out):
     target_language = fields.String()
     status = fields.String()
     detail = fields.String(allow_none=True)
+
+
+class FileAnalysisOut(AnalysisOut):
+    """A FileAnalysis (service.core.files.analyze): the analysis of the file's text, and the file."""
+
+    file = fields.Method("_file")
+
+    def __init__(self, *, include_file: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.include_file = include_file
+
+    @pre_dump
+    def _flatten(self, result: Any, **_: Any) -> dict[str, Any]:
+        analysis = result.analysis
+        return {"id": analysis.id, "language": analysis.language, "translation": analysis.translation,
+                "tags": analysis.tags, "timings_ms": analysis.timings_ms, "file": result.file}
+
+    def _file(self, data: dict[str, Any]) -> dict[str, Any]:
+        out = data["file"]
+        return {"name": out.name, "format": out.format, "media_type": out.media_type, "size": len(out.content),
+                "notes": list(out.notes),
+                "content_base64": base64.b64encode(out.content).decode("ascii") if self.include_file else None}
+
+
+_S = TypeVar("_S", bound=Schema)
+
+
+def shared(schema: type[_S], **limits: int) -> _S:
+    """One instance per schema class and limits, built once per process and reused by every request: a schema
+    instance deep-copies its fields, and its nested schemas are built on first use (about 1 ms for an analysis
+    when done per request). Loading and dumping keep no state on the instance."""
+    return cast(_S, _shared(schema, tuple(sorted(limits.items()))))
+
+
+@functools.cache
+def _shared(schema: Callable[..., Schema], limits: tuple[tuple[str, int], ...]) -> Schema:
+    return schema(**dict(limits))

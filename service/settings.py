@@ -264,6 +264,11 @@ class Settings:
             "`{source, target?, case_sensitive?, inflect?}`) or TSV (`source<TAB>target<TAB>flags`), parsed at start")
     max_chars: int = setting(100_000, ge=1, doc="characters per text")
     max_body_bytes: int = setting(1024 * 1024, ge=1, doc="bytes per request body")
+    max_file_bytes: int = setting(20 * 1024 * 1024, ge=1, doc="bytes per uploaded file (`POST /v1/translate/file`, "
+                                                              "`/v1/analyze/file`); that body may be this plus "
+                                                              "`PONTE_MAX_BODY_BYTES`")
+    max_file_unpacked_bytes: int = setting(100 * 1024 * 1024, ge=1, doc="bytes a zipped file (DOCX, PPTX, ODT, ODP, "
+                                                                        "EPUB) may unpack to (over: 413)")
     beam_size: int = setting(4, ge=1, doc="beam size (1 = greedy, ~2.5x faster, a little worse)")
     max_batch_size: int = setting(32, ge=1, doc="sentences per CTranslate2 sub-batch")
     # A degenerate model cannot run to CTranslate2's 256 tokens.

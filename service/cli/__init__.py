@@ -1,4 +1,4 @@
-"""The ponte command line: `python -m service serve | analyze | merge | probe | models list|install|remove|ensure`."""
+"""The ponte command line: `python -m service serve | analyze | translate-file | merge | probe | models ...`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 
 from service.cli import analyze as cli_analyze
+from service.cli import files as cli_files
 from service.cli import merge as cli_merge
 from service.cli import models as cli_models
 from service.cli import serve as cli_serve
@@ -28,6 +29,13 @@ def parser() -> argparse.ArgumentParser:
                              description=cli_analyze.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     cli_analyze.add_arguments(analyze)
     analyze.set_defaults(func=cli_analyze.run)
+    translate_file = sub.add_parser("translate-file",
+                                    help="translate a DOCX, ODT, PPTX, ODP, EPUB, SRT, WebVTT, XLIFF, PO or PDF file "
+                                         "into the same file in English",
+                                    description=cli_files.__doc__,
+                                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    cli_files.add_arguments(translate_file)
+    translate_file.set_defaults(func=cli_files.run)
     merge = sub.add_parser("merge", help="join the output parts of a sharded analyze run into one, in input order",
                            description=cli_merge.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     cli_merge.add_arguments(merge)

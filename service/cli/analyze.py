@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from service.batch import analyze_items_isolated
+from service.cli.files import file_item, is_file_item
 from service.core.exceptions import CoreError
 from service.core.formats import FORMATS
 from service.core.pipeline import Pipeline
@@ -282,12 +283,15 @@ def skip_done(lines: Iterable[Line], done: Counter[str | None], on_skip: Callabl
 def analyze_chunk(lines: Sequence[Line], pipeline: Pipeline, max_chars: int) -> list[dict[str, Any]]:
     """One output object per line, in order: the analysis as POST /v1/analyze answers it,
     or {id, line, error}. All valid documents of the chunk share the engine calls."""
-    valid = [line for line in lines if line.problem is None]
+    valid = [line for line in lines if line.problem is None and not is_file_item(line.item)]
     results = iter(analyze_items_isolated([line.item for line in valid], pipeline, max_chars))
     out: list[dict[str, Any]] = []
     for line in lines:
         if line.problem is not None:
             out.append({"id": None, "line": line.number, "error": line.problem})
+            continue
+        if is_file_item(line.item):  # a line that points to a file (service/cli/files.py)
+            out.append(file_item(line.item, line.number, pipeline))
             continue
         result = next(results)
         if "error" in result and "index" in result:

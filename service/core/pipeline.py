@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from service.core.batching import Arrivals
@@ -168,6 +168,8 @@ class Document:
     format: Format = "text"
     glossary: tuple[GlossaryEntry, ...] = ()  # the request's entries, before the server's
     alternatives: int = 0  # other hypotheses wanted per sentence (0..MAX_ALTERNATIVES)
+    # A document parsed elsewhere (a file: service.core.files), used instead of parsing `text`; not cached.
+    layout: Layout | None = field(default=None, compare=False)
 
 
 def _ms(seconds: float) -> float:
@@ -244,9 +246,10 @@ class Pipeline:
         # costs neither detection, nor the engine, nor tagging.
         self.documents: BoundedLru[_CacheKey, Analysis] = documents if documents is not None else BoundedLru(0)
 
-    def layout(self, text: str, fmt: Format = "text") -> Layout:
-        """The document's layout; raises EmptyDocumentError, or DocumentTooLongError over max_chars."""
-        layout = parse(text, fmt)
+    def layout(self, text: str, fmt: Format = "text", parsed: Layout | None = None) -> Layout:
+        """The document's layout (`parsed`, when given); raises EmptyDocumentError, or DocumentTooLongError over
+        max_chars."""
+        layout = parsed if parsed is not None else parse(text, fmt)
         if self.max_chars is not None and len(layout.visible_text) > self.max_chars:
             raise DocumentTooLongError(len(layout.visible_text), self.max_chars)
         return layout
@@ -321,108 +324,136 @@ class Pipeline:
 
     def _analyze_many(self, documents: Sequence[Document], *, tag: bool) -> list[Analysis | CoreError]:
         started = time.perf_counter()
-        results: list[Analysis | CoreError | None] = [None] * len(documents)
-        layouts: dict[int, Layout] = {}
-        detections: dict[int, Detection] = {}
-        detect_ms: dict[int, float] = {}
-        segmentations: dict[int, Segmentation] = {}
-        by_language: dict[str, list[int]] = {}
+        works = [_Work(doc) for doc in documents]
         # Until its sentences reach the engine, a request is "on its way": a batching engine waits
         # for such requests (briefly) instead of starting a call without them.
         with self.arrivals.coming():
-            for i, doc in enumerate(documents):
-                t0 = time.perf_counter()
-                if self.documents.capacity:
-                    cached = self.documents.get(_cache_key(doc, tag))
-                    if cached is not None:
-                        results[i] = replace(cached, id=doc.id, timings_ms=Timings(0.0, 0.0, 0.0,
-                                                                                   _ms(time.perf_counter() - t0)))
-                        continue
-                try:
-                    layouts[i] = self.layout(doc.text, doc.format)
-                    detections[i] = self._language(layouts[i].visible_text, doc.source_language)
-                except CoreError as exc:
-                    results[i] = exc
-                detect_ms[i] = _ms(time.perf_counter() - t0)
-
-            # group the documents to translate by language; English (the target) passes through
-            for i, detection in detections.items():
-                if detection.code == self.target:
-                    continue
-                try:
-                    engine = self.models.engine(detection.code)
-                except CoreError as exc:
-                    results[i] = exc
-                    continue
-                segmentations[i] = split_sentences(layouts[i].visible_text, detection.code)
-                if self.budget is not None and isinstance(engine, TokenCounting):
-                    try:
-                        self.budget.check(engine.count_tokens([s.text for s in segmentations[i].sentences]))
-                    except CoreError as exc:
-                        results[i] = exc
-                        continue
-                by_language.setdefault(detection.code, []).append(i)
-
-        translations: dict[int, Translation] = {}
-        translate_ms: dict[int, float] = {}
+            for work in works:
+                self._read(work, tag)
+            by_language = self._plan(works)
         merged: dict[tuple[GlossaryEntry, ...], Glossary] = {}
-        for code, indices in by_language.items():
-            engine = self.models.engine(code)
-            t0 = time.perf_counter()
-            # Every sentence and extra of every document of this language, masked, in one list: one engine
-            # call for all of them (and at most one more for the sentences that need the fallback).
-            masked: list[Masked] = []
-            glossaries = {i: self._glossary(documents[i].glossary, merged) for i in indices}
-            for i in indices:
-                masked += _masked_sentences(segmentations[i], layouts[i], glossaries[i])
-                masked += [protect(extra, glossaries[i]) for extra in layouts[i].extras]
-            scored = _ScoredCall(engine, max(documents[i].alternatives for i in indices))
-            restored = iter(translate_protected(masked, scored))
-            signals = iter([scored.signals(m) for m in masked])
-            elapsed = _ms(time.perf_counter() - t0)
-            total_sentences = sum(len(segmentations[i].sentences) for i in indices) or 1
-            for i in indices:
-                seg, layout = segmentations[i], layouts[i]
-                outs = [next(restored) for _ in seg.sentences]
-                sentence_signals = [next(signals) for _ in seg.sentences]
-                extras = [next(restored).text for _ in layout.extras]
-                for _ in layout.extras:
-                    next(signals)
-                visible, spans = join_mapped(seg, [r.text for r in outs])
-                pairs = tuple(_pair(glossaries[i], s.text, r, signal, documents[i].alternatives)
-                              for s, r, signal in zip(seg.sentences, outs, sentence_signals, strict=True))
-                translations[i] = Translation(
-                    source_language=code, target_language=self.target, translated=True,
-                    text=layout.render(visible, spans, extras),
-                    sentences=pairs, model=ModelRef(engine.name, engine.version), format=documents[i].format,
-                    visible_text=visible, source_visible_text=layout.visible_text, quality=Quality.of(pairs),
-                )
-                # a shared engine call is charged to each document by its share of the sentences
-                translate_ms[i] = round(elapsed * len(seg.sentences) / total_sentences, 2)
+        for code, group in by_language.items():
+            self._translate(code, group, merged)
+        for work in works:
+            if work.outcome is None:
+                self._finish(work, tag, started if len(works) == 1 else None)
+        return [work.done() for work in works]
 
-        for i, detection in detections.items():
-            if results[i] is not None:
+    def _read(self, work: _Work, tag: bool) -> None:
+        """Stage 1: the document from the cache, or its layout and language (or its problem)."""
+        t0 = time.perf_counter()
+        doc = work.document
+        if self.documents.capacity and doc.layout is None:
+            cached = self.documents.get(_cache_key(doc, tag))
+            if cached is not None:
+                work.outcome = replace(cached, id=doc.id,
+                                       timings_ms=Timings(0.0, 0.0, 0.0, _ms(time.perf_counter() - t0)))
+                return
+        try:
+            work.layout = self.layout(doc.text, doc.format, doc.layout)
+            work.detection = self._language(work.layout.visible_text, doc.source_language)
+        except CoreError as exc:
+            work.outcome = exc
+        work.detect_ms = _ms(time.perf_counter() - t0)
+
+    def _plan(self, works: Sequence[_Work]) -> dict[str, list[_Work]]:
+        """Stage 2: the documents to translate, split into sentences, within the budget, grouped by language;
+        English (the target) passes through."""
+        by_language: dict[str, list[_Work]] = {}
+        for work in works:
+            if work.outcome is not None or work.detection is None or work.detection.code == self.target:
                 continue
-            visible_source = layouts[i].visible_text
-            translation = translations.get(i) or Translation(
-                source_language=detection.code, target_language=self.target, translated=False,
-                text=documents[i].text, sentences=(), model=None, format=documents[i].format,
-                visible_text=visible_source, source_visible_text=visible_source)
-            t0 = time.perf_counter()
-            tags: tuple[Tag, ...] = ()
-            if tag:
-                tags = self.tagger.tag(visible_source, detection.code,
-                                       translation.visible_text if translation.translated else None)
-            tag_ms = _ms(time.perf_counter() - t0)
-            d_ms, tr_ms = detect_ms[i], translate_ms.get(i, 0.0)
-            total = _ms(time.perf_counter() - started) if len(documents) == 1 else round(d_ms + tr_ms + tag_ms, 2)
-            analysis = Analysis(documents[i].id, detection, translation, tags, Timings(d_ms, tr_ms, tag_ms, total))
-            results[i] = analysis
-            if self.documents.capacity:
-                self.documents.put(_cache_key(documents[i], tag), analysis,
-                                   cost=analysis_bytes(analysis) + str_bytes(documents[i].text))
-        assert all(r is not None for r in results)
-        return [r for r in results if r is not None]
+            assert work.layout is not None
+            code = work.detection.code
+            try:
+                engine = self.models.engine(code)
+                work.segmentation = split_sentences(work.layout.visible_text, code)
+                if self.budget is not None and isinstance(engine, TokenCounting):
+                    self.budget.check(engine.count_tokens([s.text for s in work.segmentation.sentences]))
+            except CoreError as exc:
+                work.outcome = exc
+                continue
+            by_language.setdefault(code, []).append(work)
+        return by_language
+
+    def _translate(self, code: str, group: Sequence[_Work], merged: dict[tuple[GlossaryEntry, ...], Glossary]) -> None:
+        """Stage 3: every sentence and extra of the group's documents, masked, in one engine call (and at most one
+        more for the sentences that need the fallback); each document's translation put back together."""
+        engine = self.models.engine(code)
+        t0 = time.perf_counter()
+        masked: list[Masked] = []
+        glossaries = [self._glossary(work.document.glossary, merged) for work in group]
+        for work, glossary in zip(group, glossaries, strict=True):
+            assert work.segmentation is not None and work.layout is not None
+            masked += _masked_sentences(work.segmentation, work.layout, glossary)
+            masked += [protect(extra, glossary) for extra in work.layout.extras]
+        scored = _ScoredCall(engine, max(work.document.alternatives for work in group))
+        restored = iter(translate_protected(masked, scored))
+        signals = iter([scored.signals(m) for m in masked])
+        elapsed = _ms(time.perf_counter() - t0)
+        total_sentences = sum(len(work.segmentation.sentences) for work in group if work.segmentation) or 1
+        for work, glossary in zip(group, glossaries, strict=True):
+            seg, layout, doc = work.segmentation, work.layout, work.document
+            assert seg is not None and layout is not None
+            outs = [next(restored) for _ in seg.sentences]
+            sentence_signals = [next(signals) for _ in seg.sentences]
+            extras = [next(restored).text for _ in layout.extras]
+            for _ in layout.extras:
+                next(signals)
+            visible, spans = join_mapped(seg, [r.text for r in outs])
+            pairs = tuple(_pair(glossary, s.text, r, signal, doc.alternatives)
+                          for s, r, signal in zip(seg.sentences, outs, sentence_signals, strict=True))
+            work.translation = Translation(
+                source_language=code, target_language=self.target, translated=True,
+                text=layout.render(visible, spans, extras),
+                sentences=pairs, model=ModelRef(engine.name, engine.version), format=doc.format,
+                visible_text=visible, source_visible_text=layout.visible_text, quality=Quality.of(pairs),
+            )
+            # a shared engine call is charged to each document by its share of the sentences
+            work.translate_ms = round(elapsed * len(seg.sentences) / total_sentences, 2)
+
+    def _finish(self, work: _Work, tag: bool, started: float | None) -> None:
+        """Stage 4: tags, timings (the whole call's when the document was alone), and the document cache."""
+        doc, detection, layout = work.document, work.detection, work.layout
+        assert detection is not None and layout is not None
+        visible_source = layout.visible_text
+        translation = work.translation or Translation(
+            source_language=detection.code, target_language=self.target, translated=False,
+            text=doc.text, sentences=(), model=None, format=doc.format,
+            visible_text=visible_source, source_visible_text=visible_source)
+        t0 = time.perf_counter()
+        tags: tuple[Tag, ...] = ()
+        if tag:
+            tags = self.tagger.tag(visible_source, detection.code,
+                                   translation.visible_text if translation.translated else None)
+        tag_ms = _ms(time.perf_counter() - t0)
+        total = (_ms(time.perf_counter() - started) if started is not None
+                 else round(work.detect_ms + work.translate_ms + tag_ms, 2))
+        analysis = Analysis(doc.id, detection, translation, tags,
+                            Timings(work.detect_ms, work.translate_ms, tag_ms, total))
+        work.outcome = analysis
+        if self.documents.capacity and doc.layout is None:
+            self.documents.put(_cache_key(doc, tag), analysis, cost=analysis_bytes(analysis) + str_bytes(doc.text))
+
+
+@dataclass
+class _Work:
+    """One document carried through the stages of analyze_many; `outcome` is set once it is done: its analysis
+    (from the cache or after the last stage) or its problem (at whichever stage it arose)."""
+
+    document: Document
+    layout: Layout | None = None
+    detection: Detection | None = None
+    segmentation: Segmentation | None = None
+    translation: Translation | None = None
+    detect_ms: float = 0.0
+    translate_ms: float = 0.0
+    outcome: Analysis | CoreError | None = None
+
+    def done(self) -> Analysis | CoreError:
+        """The outcome of a document that went through every stage."""
+        assert self.outcome is not None
+        return self.outcome
 
 
 def _cache_key(doc: Document, tag: bool) -> _CacheKey:

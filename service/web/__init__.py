@@ -17,7 +17,7 @@ def create_app(settings: Settings | None = None, *, engine_factory: EngineFactor
     from service.engines import build_engines
     from service.web import deadline, requestlog, resources, security, ui
     from service.web import metrics as metrics_module
-    from service.web.api import analysis, catalogue, health
+    from service.web.api import analysis, catalogue, files, health
     from service.web.api import metrics as metrics_view
     from service.web.errors import register_error_handlers
     from service.web.observer import WebObserver
@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, *, engine_factory: EngineFactor
     observer.models = engines.models
     resources.init_app(app, engines)
     metrics_module.init_app(app, metrics)
-    for blueprint in (analysis.bp, catalogue.bp, health.bp, metrics_view.bp):
+    for blueprint in (analysis.bp, files.bp, catalogue.bp, health.bp, metrics_view.bp):
         app.register_blueprint(blueprint)
     ui.init_app(app, enabled=settings.ui)
     return app

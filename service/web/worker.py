@@ -5,7 +5,8 @@ blocks on the socket until the headers and body are in. Eight clients sending a 
 shorter than its Content-Length) held every thread of 2 workers x 4 threads, /healthz included. Here the
 worker's event loop reads the request into memory without blocking (as nginx buffers), bounded in time
 (PONTE_CLIENT_HEADER_TIMEOUT, PONTE_CLIENT_BODY_TIMEOUT: 408 and close past them) and in size (the body
-limit; past it gunicorn and the app refuse it as before), and only then gives it to a thread:
+limit, or the file limit on the file routes; past it gunicorn and the app refuse it as before), and only then
+gives it to a thread:
 
 - health lane: GET /healthz and /readyz, one thread of their own, so probes answer whatever else runs;
 - small lane: bodies up to PONTE_SMALL_BODY_BYTES, their own threads, so short requests never queue behind
@@ -30,6 +31,7 @@ from typing import Any
 from gunicorn.workers.gthread import ThreadWorker
 
 _HEALTH_PATHS = (b"/healthz", b"/readyz")
+_FILE_PATHS = (b"/v1/translate/file", b"/v1/analyze/file")  # bodies up to the file limit
 _MAX_HEAD = 64 * 1024  # gunicorn refuses far smaller heads (limit_request_line, fields); past this, let it
 _TIMEOUT_BODY = (b'{"type": "urn:ponte:problem:request-timeout", "title": "Request timeout", "status": 408, '
                  b'"detail": "The request did not arrive in time (PONTE_CLIENT_HEADER_TIMEOUT, '
@@ -51,6 +53,7 @@ class Incoming:
     body_length: int | None = None  # None: no body; -1: chunked
     path: bytes = b""
     method: bytes = b""
+    max_file_body: int = 0  # the body limit of the file routes (0: max_body)
 
     def deadline(self) -> float:
         """When the client's time to send this request is up."""
@@ -100,11 +103,12 @@ class Incoming:
             if self.head_end < 0:
                 return len(self.data) > _MAX_HEAD
         body = len(self.data) - self.head_end
+        limit = max(self.max_body, self.max_file_body) if self.path in _FILE_PATHS else self.max_body
         if self.body_length is None:
             return True
         if self.body_length == -1:
-            return body > self.max_body or self._chunked_complete()
-        return self.body_length > self.max_body or body >= self.body_length
+            return body > limit or self._chunked_complete()
+        return self.body_length > limit or body >= self.body_length
 
     def lane(self, small_body: int) -> str:
         """health, small or default."""
@@ -126,6 +130,7 @@ class BufferingThreadWorker(ThreadWorker):  # type: ignore[misc]
         self.header_timeout = float(settings.client_header_timeout)
         self.body_timeout = float(settings.client_body_timeout)
         self.max_body = settings.max_body_bytes
+        self.max_file_body = settings.max_file_bytes + settings.max_body_bytes
         self.small_body = settings.small_body_bytes
         self.small_threads = settings.small_threads
         self.incoming: dict[Any, Incoming] = {}
@@ -146,7 +151,8 @@ class BufferingThreadWorker(ThreadWorker):  # type: ignore[misc]
             self._submit(conn, "default")
             return
         conn.sock.setblocking(False)
-        self.incoming[conn] = Incoming(time.monotonic(), self.header_timeout, self.body_timeout, self.max_body)
+        self.incoming[conn] = Incoming(time.monotonic(), self.header_timeout, self.body_timeout, self.max_body,
+                                       max_file_body=self.max_file_body)
         self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._readable, conn))
 
     def _submit(self, conn: Any, lane: str) -> None:

@@ -168,6 +168,30 @@ def hostile_inputs(url: str) -> str:
     return "number/null item/pt\\n: " + "/".join(str(s) for s in out)
 
 
+def bad_files(url: str, seconds: float) -> str:
+    """Every bad file of tests/core/files/bad_files.py posted to /v1/translate/file (in a loop for `seconds`), and
+    a file over PONTE_MAX_FILE_BYTES: the distinct 'slug:status' answers."""
+    import warnings
+
+    from tests.core.files.bad_files import bad_files as make
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        files = make()
+    seen: set[str] = set()
+    deadline = time.monotonic() + seconds
+    while True:
+        for name, (filename, data) in files.items():
+            response = requests.post(url + "/v1/translate/file", files={"file": (filename, data)}, timeout=30)
+            seen.add(f"{name}={response.json().get('type', '').rsplit(':', 1)[-1]}:{response.status_code}")
+        if time.monotonic() > deadline:
+            break
+    huge = requests.post(url + "/v1/translate/file", files={"file": ("big.docx", b"PK" + b"\0" * (21 << 20))},
+                         timeout=60)
+    seen.add(f"over the limit={huge.status_code}")
+    return "; ".join(sorted(seen))
+
+
 def worker_rss_mb(server_pid: int) -> list[float]:
     """Resident memory of each gunicorn worker (children of the arbiter, itself a child of `serve`)."""
     def children(pid: int) -> list[int]:
@@ -225,6 +249,7 @@ def run_suite(url: str, port: int, seconds: float) -> list[Row]:
         ("100k chars 'X{i}. ' x4 clients",
          lambda: long_documents(url, seconds, "".join(f"X{i}. " for i in range(20000))[:100000])),
         ("hostile inputs (5000 digits, null item, pt\\n)", lambda: hostile_inputs(url)),
+        ("bad files (zip/XML bombs, encrypted, wrong type, 0 bytes, 21 MiB)", lambda: bad_files(url, seconds)),
     ]
     for name, attack in attacks:
         with probing(url) as probe:

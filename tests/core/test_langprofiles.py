@@ -35,6 +35,11 @@ def samples() -> list[str]:
         "Le gouvernement français a présenté sa stratégie pour l'intelligence artificielle.",
         "Der Vertrag wurde gestern vom Parlament in Berlin unterzeichnet.",
         "Bom dia", "chip", "Meta", "OK", "ação", "日本語のテキストです", "Это русский текст.",
+        # words in capitals (skipped by langdetect), runs of spaces, URLs and e-mail addresses (removed),
+        # a text mostly in another script (its Latin letters dropped), Vietnamese marks (normalised)
+        "A NVIDIA LANÇOU UM NOVO CHIP DE INTELIGÊNCIA ARTIFICIAL HOJE", "O  governo   aprovou\ta  lei.",
+        "Veja https://example.com/a?b=c e escreva para imprensa@example.com hoje.",
+        "这是一个关于人工智能的新闻报道，提到了 AI 模型和 GPU 芯片。", "Tiếng Việt có dấu thanh",
     ]
     return [*texts, *others]
 

@@ -17,7 +17,7 @@ from service.core.packages import InstalledPackage, check_package_dir
 from service.core.translate import ArgosTranslator, CachingTranslator, DecodingOptions, SentenceResult
 
 # real-engine or corpus-wide: in `make test`, not in `make test-fast`
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.determinism]
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "looping_pt.jsonl"
 DOCUMENTS = [json.loads(line)["sentences"] for line in CORPUS.read_text(encoding="utf-8").splitlines()]

@@ -30,6 +30,11 @@ def test_no_client_hurts_the_others(server: Server) -> None:
     assert outcomes["chunked"] == "status 413"
     assert outcomes["hostile"].endswith("400/200/422")
     assert "5" not in outcomes["100k"].replace("statuses ", "")[:1]
+    answers = dict(item.split("=") for item in outcomes["bad"].split("; "))
+    assert answers.pop("over the limit") == "413", outcomes["bad"]
+    assert all(answer.endswith((":413", ":415", ":422")) for answer in answers.values()), outcomes["bad"]
+    assert answers["billion laughs"] == answers["external entity"] == "unsafe-file:422"
+    assert answers["zip bomb"] == "unsafe-file:422" and answers["encrypted zip"] == "encrypted-file:422"
 
 
 def test_worker_memory_stays_bounded_under_unique_long_texts(server: Server) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +33,18 @@ def get(server: Server, path: str) -> requests.Response:
     return response
 
 
+def recycled(server: Server, timeout: float = 30.0) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """The metrics once a recycled worker's replacement has started and both workers are live again."""
+    deadline = time.monotonic() + timeout
+    while True:
+        scraped = samples(get(server, "/metrics").text)
+        if value(scraped, "ponte_worker_starts_total") > 2 and value(scraped, "ponte_workers") == 2:
+            return scraped
+        if time.monotonic() > deadline:
+            return scraped  # the assertions that follow say what is missing
+        time.sleep(0.1)
+
+
 @pytest.mark.slow
 def test_several_workers_add_up(recycling_server: Server) -> None:
     sent = 120
@@ -42,7 +55,9 @@ def test_several_workers_add_up(recycling_server: Server) -> None:
 
     assert concurrently(sent, send) == [200] * sent
 
-    scraped = samples(get(recycling_server, "/metrics").text)
+    # A recycled worker's replacement starts after the request that ended its predecessor: wait for that event
+    # (the replacement counted, both workers live again) instead of assuming it happened by the time of a scrape.
+    scraped = recycled(recycling_server)
     assert value(scraped, "ponte_http_requests_total", route="/v1/detect", status="200") == sent
     assert value(scraped, "ponte_http_request_duration_seconds_count", route="/v1/detect") == sent
     assert value(scraped, "ponte_workers") == 2  # live workers only (dead ones are marked so)

@@ -7,10 +7,17 @@ a call go to the engine together, each sentence's output is bounded by its own i
 pieces are decoded with SentencePiece (Argos' replace("_", " ") loses underscores).
 
 Determinism: a sentence's translation must not depend on the sentences that share its engine call.
-CTranslate2's max_decoding_length is one value per translate_batch call, and a sentence that never
-ends (a loop) is decided at that bound, so decoding a sub-batch to its longest sentence's bound and
-cutting afterwards gave different texts alone and in a batch. So the bound is a function of the
-sentence alone (its length rounded up to a bucket) and a sub-batch only holds sentences of one bucket.
+Two things made it depend on them, and each is ruled out by how sub-batches are made:
+- CTranslate2's max_decoding_length is one value per translate_batch call, and a sentence that never
+  ends (a loop) is decided at that bound. So the bound is a function of the sentence alone (its length
+  rounded up to a bucket), never of its companions.
+- Padding. A sub-batch's sources are padded to its longest one, and with oneDNN's AVX2 GEMM kernels (the
+  backend CTranslate2 uses on AMD CPUs without AVX-512) the masked padding still moves a sentence's
+  attention sums: 7 of 42 looping sentences scored differently alone and batched, 1 of them with another
+  text. Intel MKL, and oneDNN's AVX-512 kernels, gave identical results. The number of sentences in a
+  sub-batch changed nothing on any backend (a sentence alone, or 2-8 copies of it together, or beside
+  another of its length: identical). So a sub-batch only holds sources of one exact length: no padding,
+  and a sentence's result is what it is alone, on every backend.
 """
 
 from __future__ import annotations
@@ -49,8 +56,8 @@ class DecodingOptions:
     length_extra: int = 10
     max_input_tokens: int = 200
     length_penalty: float = 0.2  # as argostranslate
-    # input lengths are rounded up to 1/bound_buckets of their power of two before the bound is computed:
-    # fewer distinct bounds = fuller sub-batches; 1 bucket per octave at most doubles a loop's cost
+    # input lengths are rounded up to 1/bound_buckets of their power of two before the decoding bound is
+    # computed (kept as it was when sub-batches were made by bound: the same bounds, the same outputs)
     bound_buckets: int = 4
     # self-repair: a sentence flagged repetition/truncated is decoded once more with these guards
     repair: bool = True
@@ -151,15 +158,15 @@ class ArgosTranslator:
 
     def _decode(self, chunks: list[list[str]], num_hypotheses: int = 1, beam_size: int | None = None,
                 guard: dict[str, Any] | None = None) -> list[list[_Hypothesis]]:
-        """Beam-search every chunk; sub-batches of one bound each, posted together to the replicas."""
+        """Beam-search every chunk; sub-batches of one source length each (no padding: see the module's doc),
+        posted together to the replicas."""
         if not chunks:
             return []
-        order = sorted(range(len(chunks)), key=lambda i: (self.bound(len(chunks[i])), len(chunks[i])), reverse=True)
+        order = sorted(range(len(chunks)), key=lambda i: len(chunks[i]), reverse=True)
         size = min(self.options.max_batch_size, math.ceil(len(chunks) / self._replicas))
         groups: list[list[int]] = []
         for i in order:
-            bound = self.bound(len(chunks[i]))
-            if groups and len(groups[-1]) < size and self.bound(len(chunks[groups[-1][0]])) == bound:
+            if groups and len(groups[-1]) < size and len(chunks[groups[-1][0]]) == len(chunks[i]):
                 groups[-1].append(i)
             else:
                 groups.append([i])

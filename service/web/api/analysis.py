@@ -19,6 +19,7 @@ from service.schemas import (
     TextRequest,
     TranslateRequest,
     TranslationOut,
+    shared,
 )
 from service.web.body import json_body
 from service.web.resources import engines
@@ -27,7 +28,7 @@ bp = Blueprint("analysis", __name__, url_prefix="/v1")
 
 
 def _load(schema: type[TextRequest]) -> dict[str, Any]:
-    loaded: dict[str, Any] = schema(max_chars=engines().settings.max_chars).load(json_body())
+    loaded: dict[str, Any] = shared(schema, max_chars=engines().settings.max_chars).load(json_body())
     return loaded
 
 
@@ -37,14 +38,14 @@ def analyze() -> Any:
     req = _load(AnalyzeRequest)
     result = engines().pipeline.analyze(Document(req["text"], req["source_language"], req["id"], req["format"],
                                                  req["glossary"], req["alternatives"]))
-    return AnalysisOut().dump(result)
+    return shared(AnalysisOut).dump(result)
 
 
 @bp.post("/analyze/batch")
 def analyze_batch() -> Any:
     """Analyze many documents together; each gets its result or its own problem."""
     settings = engines().settings
-    req = BatchRequest(max_batch=settings.max_batch).load(json_body())
+    req = shared(BatchRequest, max_batch=settings.max_batch).load(json_body())
     return {"results": analyze_items(req["documents"], engines().pipeline, settings.max_chars)}
 
 
@@ -52,14 +53,14 @@ def analyze_batch() -> Any:
 def detect() -> Any:
     """Detect the language of a text."""
     req = _load(DetectRequest)
-    return LanguageOut().dump(engines().pipeline.detect(req["text"], req["format"]))
+    return shared(LanguageOut).dump(engines().pipeline.detect(req["text"], req["format"]))
 
 
 @bp.post("/translate")
 def translate() -> Any:
     """Translate one text into English."""
     req = _load(TranslateRequest)
-    return TranslationOut().dump(engines().pipeline.translate(req["text"], req["source_language"], req["format"],
+    return shared(TranslationOut).dump(engines().pipeline.translate(req["text"], req["source_language"], req["format"],
                                                               req["glossary"], req["alternatives"]))
 
 
@@ -67,4 +68,4 @@ def translate() -> Any:
 def tag() -> Any:
     """Tag a Portuguese or English text."""
     req = _load(TagRequest)
-    return TagListOut().dump(engines().pipeline.tag_document(req["text"], req["language"], req["format"]))
+    return shared(TagListOut).dump(engines().pipeline.tag_document(req["text"], req["language"], req["format"]))
