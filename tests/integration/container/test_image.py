@@ -25,6 +25,7 @@ from tests.server import Server, serving
 MAX_IMAGE_MB = 420
 MAX_START_TO_READY_S = 10.0
 SEED = Path(__file__).resolve().parents[2] / "data" / "article_pt.txt"
+FILES = Path(__file__).resolve().parents[2] / "data" / "files"
 HEAVY = ["torch", "stanza", "spacy", "minisbd", "onnxruntime", "pip", "setuptools"]
 
 
@@ -111,6 +112,18 @@ def test_seed_article_over_http_equals_make_run(service: tuple[Container, float]
     assert inside.status_code == outside.status_code == 200
     assert without_timings(inside.json()) == without_timings(outside.json())
     assert inside.json()["translation"]["translated"] is True
+
+
+@pytest.mark.parametrize("kind", sorted(p.name for p in FILES.iterdir() if p.is_dir()))
+def test_a_file_of_each_format_translates_as_outside(kind: str, service: tuple[Container, float],
+                                                      host_server: Server) -> None:
+    """POST /v1/translate/file on the read-only root (uploads may be spooled to /tmp): the bytes `make run` gives."""
+    container, _ = service
+    sample = sorted(p for p in (FILES / kind).iterdir() if p.is_file() and not p.name.endswith((".md", ".json")))[0]
+    answers = [requests.post(f"{url}/v1/translate/file", files={"file": (sample.name, sample.read_bytes())},
+                             data={"source_language": "pt"}, timeout=120) for url in (container.url, host_server.url)]
+    assert answers[0].status_code == answers[1].status_code == 200, (answers[0].text[:300], answers[1].text[:300])
+    assert answers[0].content == answers[1].content
 
 
 def test_no_connection_but_the_served_ones(service: tuple[Container, float]) -> None:
