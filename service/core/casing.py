@@ -4,7 +4,7 @@ Neither langdetect nor a translation model has seen much text in capitals: langd
 n-grams as written in Wikipedia, so `A NVIDIA LANÇOU UM NOVO CHIP` looked like English (confidence 1.0), and
 a SentencePiece vocabulary cuts capitals into single letters. A reader sees `A Nvidia lançou um novo chip`.
 So detection sees such text lower-cased, and the engine gets it sentence-cased and gives its output back in
-capitals (the choice measured in tools/eval_spans.py --casing, bench/NEWS_TEXT.md).
+capitals (the choice measured by tools/eval_capitals.py, bench/CAPITALS.md).
 
 `shouting` decides: at least `MIN_CASED` cased letters, at least two words in capitals, and at most one
 lower-case letter in ten. A line with a few acronyms (`ANPD multa a Meta`) is not shouting.

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from langdetect.lang_detect_exception import LangDetectException
 
+from service.core.casing import for_reading
 from service.core.langprofiles import SparseProfiles, shared_profiles
 
 UNDETERMINED = "und"
@@ -89,7 +90,8 @@ class LanguageDetector:
             # A zero prior keeps a language at zero through every update: the probabilities come out
             # renormalised over the allowed languages.
             detector.set_prior_map({code: 1.0 for code in self._languages})
-        detector.append(text)
+        # text in capitals is read as a reader reads it: langdetect took `A NVIDIA LANÇOU...` for English
+        detector.append(for_reading(text))
         try:
             ranked = detector.get_probabilities()
         except LangDetectException:
