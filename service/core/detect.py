@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -54,6 +55,42 @@ class Detection:
 def letter_count(text: str) -> int:
     """How many letters the text has: the evidence a detector can use."""
     return sum(1 for ch in text if ch.isalpha())
+
+
+LATIN = "LATIN"
+# The script of each of langdetect's languages that is not written in Latin letters (Unicode names' first word;
+# Japanese and Chinese share CJK).
+_SCRIPTS = {
+    "ar": "ARABIC", "fa": "ARABIC", "ur": "ARABIC", "bg": "CYRILLIC", "mk": "CYRILLIC", "ru": "CYRILLIC",
+    "uk": "CYRILLIC", "bn": "BENGALI", "el": "GREEK", "gu": "GUJARATI", "he": "HEBREW", "hi": "DEVANAGARI",
+    "mr": "DEVANAGARI", "ne": "DEVANAGARI", "ja": "CJK", "zh": "CJK", "kn": "KANNADA", "ko": "HANGUL",
+    "ml": "MALAYALAM", "pa": "GURMUKHI", "ta": "TAMIL", "te": "TELUGU", "th": "THAI",
+}
+_SCRIPT_ALIASES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HALFWIDTH": "CJK"}
+
+
+def language_script(code: str) -> str:
+    """The script a language is written in (LATIN for every language without an entry)."""
+    return _SCRIPTS.get(code, LATIN)
+
+
+def script_of(text: str, sample: int = 1000) -> str | None:
+    """The script most of the text's letters (the first `sample` of them) are written in; None without letters."""
+    counts: dict[str, int] = {}
+    seen = 0
+    for char in text:
+        if not char.isalpha():
+            continue
+        if char < "\u0250":  # Basic Latin to Latin Extended-B, with ª and º
+            script = LATIN
+        else:
+            first = unicodedata.name(char, "").split(" ", 1)[0]
+            script = _SCRIPT_ALIASES.get(first, first)
+        counts[script] = counts.get(script, 0) + 1
+        seen += 1
+        if seen >= sample:
+            break
+    return max(counts, key=lambda name: counts[name]) if counts else None
 
 
 class LanguageDetector:
@@ -123,13 +160,16 @@ class FallbackRule:
 
 
 def choose_language(detection: Detection, installed: Sequence[str], target: str, *, letters: int,
-                    rule: FallbackRule = FallbackRule()) -> Detection:
+                    rule: FallbackRule = FallbackRule(), script: str | None = None) -> Detection:
     """The detection to translate with: the original, or a plausible usable language marked `fallback`.
 
-    `installed` are the source languages with a model into `target`; `letters` is letter_count(text).
-    A detection that is given, undetermined, already usable, or reliable and long enough is returned as it is.
+    `installed` are the source languages with a model into `target`; `letters` is letter_count(text), `script`
+    script_of(text): a language written in another script is never chosen (a short Chinese sentence is not
+    Portuguese, however unsure langdetect is). A detection that is given, undetermined, already usable, or
+    reliable and long enough is returned as it is.
     """
-    usable = (*installed, target)
+    written = [code for code in installed if script is None or language_script(code) == script]
+    usable = (*written, target) if script is None or language_script(target) == script else tuple(written)
     if detection.method != "detected" or detection.code == UNDETERMINED or detection.code in usable:
         return detection
     short = letters < rule.min_letters
@@ -139,9 +179,9 @@ def choose_language(detection: Detection, installed: Sequence[str], target: str,
     plausible = [c for c in ranked if c.probability >= rule.min_probability]
     if plausible:
         best = plausible[0]
-    elif short and installed:
+    elif short and written:
         # nothing to go on: the deployment's first language (a candidate of any weight wins if there is one)
-        best = ranked[0] if ranked else Candidate(installed[0], 0.0)
+        best = ranked[0] if ranked else Candidate(written[0], 0.0)
     else:
         return detection
     return replace(detection, code=best.code, confidence=best.probability, reliable=False, method=FALLBACK)

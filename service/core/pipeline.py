@@ -23,6 +23,7 @@ from service.core.detect import (
     choose_language,
     letter_count,
     refusal_detail,
+    script_of,
 )
 from service.core.exceptions import (
     CoreError,
@@ -269,7 +270,7 @@ class Pipeline:
         installed = tuple(dict.fromkeys((*self.models.languages(), *self.models.required)))
         if self.fallback is not None:
             detection = choose_language(detection, installed, self.target, letters=letter_count(text),
-                                        rule=self.fallback)
+                                        rule=self.fallback, script=script_of(text))
         if translating and detection.code != self.target and detection.code not in installed:
             raise UnsupportedLanguageError(detection.code, self.target, installed,
                                            detail=refusal_detail(detection, installed, self.target))

@@ -12,3 +12,13 @@ def test_a_headline_in_capitals_is_portuguese_and_comes_back_in_capitals(real_cl
     translation = body["translation"]
     assert translation["translated"] is True
     assert translation["text"] != text and translation["text"] == translation["text"].upper()
+
+
+def test_short_text_in_another_script_is_refused_naming_source_language(client: ContractClient) -> None:
+    for text in ("人工智能公司今天发布了一个新的大型语言模型，引起了广泛关注。",
+                 "Правительство объявило новый план по ИИ", "أعلنت الحكومة اليوم عن خطة جديدة"):
+        response = client.post("/v1/translate", json={"text": text})
+        assert response.status_code == 422, response.get_json()
+        body = response.get_json()
+        assert body["type"] == "urn:ponte:problem:unsupported-language"
+        assert "source_language" in body["detail"]
