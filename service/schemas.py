@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, post_dump, validate, validates, validates_schema
 
 from service.core.formats import FORMATS
+from service.core.languages import EXPECTED, standard_tag
 from service.core.terms import GlossaryEntry, GlossaryError, entries_from_request
 from service.core.translate.results import MAX_ALTERNATIVES
-
-# \Z, not $: "$" also matches before a trailing newline ("pt\n" would pass).
-LANGUAGE_CODE = validate.Regexp(r"^[a-z]{2,3}\Z", error="must be a lower-case ISO 639 code such as 'pt' or 'en'")
-SOURCE_LANGUAGE = validate.Regexp(r"^(auto|[a-z]{2,3})\Z",
-                                  error="must be 'auto' or a lower-case ISO 639 code such as 'pt'")
 
 
 class GlossaryField(fields.Field[tuple[GlossaryEntry, ...]]):
@@ -44,6 +40,18 @@ class Utf8String(fields.String):
         text: str = super()._deserialize(value, attr, data, **kwargs)
         _encodable(text)
         return text
+
+
+class LanguageTag(Utf8String):
+    """A language field: 'auto' or a BCP 47 tag in any common spelling (pt-BR, pt_PT, PT), loaded as its standard
+    form (pt-BR, pt-PT, pt); the pipeline works with its language (pt) and reports the tag it was given."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return standard_tag(text)
+        except ValueError:
+            raise ValidationError(f"must be 'auto' or {EXPECTED}; got {text!r}") from None
 
 
 class TextRequest(Schema):
@@ -81,7 +89,7 @@ class DetectRequest(TextRequest):
 class TranslateRequest(TextRequest):
     """POST /v1/translate."""
 
-    source_language = Utf8String(load_default="auto", validate=SOURCE_LANGUAGE)
+    source_language = LanguageTag(load_default="auto")
     glossary = GlossaryField(load_default=())
     # strict: true and 1.0 are not counts
     alternatives = fields.Integer(load_default=0, strict=True, validate=validate.Range(0, MAX_ALTERNATIVES))
@@ -117,7 +125,7 @@ class BatchRequest(Schema):
 class TagRequest(TextRequest):
     """POST /v1/tag."""
 
-    language = Utf8String(load_default="auto", validate=SOURCE_LANGUAGE)
+    language = LanguageTag(load_default="auto")
 
 
 class _Out(Schema):
@@ -135,6 +143,14 @@ class LanguageOut(_Out):
     reliable = fields.Boolean()
     candidates = fields.List(fields.Nested(CandidateOut))
     method = fields.String()
+    tag = fields.String()
+
+    @post_dump
+    def _without_tag(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        # only a given language that says more than its code has a tag (pt-BR); the others have none
+        if data.get("tag") is None:
+            data.pop("tag", None)
+        return data
 
 
 class GlossaryEntryRefOut(_Out):

@@ -40,7 +40,7 @@ ANALYSIS_SPEC: dict[str, Spec] = {
     "language": {
         "code": "string", "confidence": "double", "reliable": "boolean",
         "candidates": [{"code": "string", "probability": "double"}],
-        "method": "string",
+        "method": "string", "tag": "string",
     },
     "translation": {
         "source_language": "string", "target_language": "string", "translated": "boolean", "format": "string",

@@ -14,6 +14,7 @@ from langdetect.lang_detect_exception import LangDetectException
 
 from service.core.casing import for_reading
 from service.core.langprofiles import SparseProfiles, shared_profiles
+from service.core.languages import primary
 
 UNDETERMINED = "und"
 
@@ -50,6 +51,7 @@ class Detection:
     reliable: bool
     candidates: tuple[Candidate, ...]
     method: str  # "detected", "given", or "fallback" (see choose_language)
+    tag: str | None = None  # the BCP 47 tag the caller gave, when it says more than `code` (pt-BR)
 
 
 def letter_count(text: str) -> int:
@@ -158,9 +160,11 @@ class LanguageDetector:
                 self._profiles = shared_profiles(self._seed)
             return self._profiles
 
-    def given(self, code: str) -> Detection:
-        """The detection to report when the caller forces the language."""
-        return Detection(code=code, confidence=1.0, reliable=False, candidates=(), method="given")
+    def given(self, tag: str) -> Detection:
+        """The detection to report when the caller forces the language: a code (pt) or a standard tag (pt-BR)."""
+        code = primary(tag)
+        return Detection(code=code, confidence=1.0, reliable=False, candidates=(), method="given",
+                         tag=tag if tag != code else None)
 
     def detect(self, text: str) -> Detection:
         """Detect the language; `und` with confidence 0 when the text has nothing to go on."""
