@@ -22,3 +22,11 @@ def test_short_text_in_another_script_is_refused_naming_source_language(client: 
         body = response.get_json()
         assert body["type"] == "urn:ponte:problem:unsupported-language"
         assert "source_language" in body["detail"]
+
+
+def test_a_nul_never_cuts_the_text(real_client: ContractClient) -> None:
+    spaced = real_client.post("/v1/translate", json={"text": "Texto com nulo no governo"}).get_json()
+    body = real_client.post("/v1/translate", json={"text": "Texto\u0000com nulo no governo"}).get_json()
+    assert body["sentences"][0]["source"] == "Texto\u0000com nulo no governo"  # kept in the source
+    assert body["text"] == spaced["text"]  # and translated around, as a space
+    assert len(body["text"].split()) > 1
