@@ -168,6 +168,13 @@ class AppliedOut(_Out):
 class AlternativeOut(_Out):
     target = fields.String()
     score = fields.Float()
+    why_not_chosen = fields.String()
+
+    @post_dump
+    def _only_when_above(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if data.get("why_not_chosen") is None:
+            data.pop("why_not_chosen", None)
+        return data
 
 
 class SentencePairOut(_Out):
