@@ -76,7 +76,7 @@ def language_script(code: str) -> str:
     return _SCRIPTS.get(code, LATIN)
 
 
-def script_of(text: str, sample: int = 1000) -> str | None:
+def script_of(text: str, sample: int = 200) -> str | None:
     """The script most of the text's letters (the first `sample` of them) are written in; None without letters."""
     counts: dict[str, int] = {}
     seen = 0
@@ -188,7 +188,8 @@ class LanguageDetector:
             return Detection(UNDETERMINED, 0.0, False, (), "detected")
         best = candidates[0]
         reliable = letter_count(text) >= self._min_letters and best.probability >= self._min_confidence
-        if reliable and best.code in ("pt", "es") and galician_spelling(text, best.code):
+        # judged on what langdetect read: the first max_text_length characters
+        if reliable and best.code in ("pt", "es") and galician_spelling(text[:self._max_text_length], best.code):
             reliable = False
         return Detection(best.code, best.probability, reliable, candidates, "detected")
 

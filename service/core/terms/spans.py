@@ -85,18 +85,20 @@ _PATH = re.compile(
     re.IGNORECASE,
 )
 _HAS_EXTENSION = re.compile(r"\.(?:" + _EXTENSIONS + r")$", re.IGNORECASE)
+# A name with a hyphenated number: GPT-4, GPT-4o, Llama-3-70B, Covid-19, DeepSeek-V3 (a capital and a digit).
+_HYPHENATED = re.compile(r"(?<![\w.-])(?=[^\s-]*[A-Z])(?=[\w.-]*\d)[^\W\d_][\w.]*(?:-[\w.]+)+(?<!\.)(?![\w-])")
 _VERSIONS = (
     re.compile(r"(?<![\w.])v\d+(?:\.\d+)*(?:-[\w.]+)?(?![\w])"),  # v2, v1.2.3, v1.0-rc1
-    # A name with a hyphenated number: GPT-4, GPT-4o, Llama-3-70B, Covid-19, DeepSeek-V3 (a capital and a digit).
-    re.compile(r"(?<![\w.-])(?=[^\s-]*[A-Z])(?=[\w.-]*\d)[^\W\d_][\w.]*(?:-[\w.]+)+(?<!\.)(?![\w-])"),
+    _HYPHENATED,
     # Letters and digits in one word: H100, GPT4o, M3, RTX4090, o1.
     re.compile(r"(?<![\w.-])[A-Za-z]+\d\w*(?![\w-])"),
 )
 # A name and a version after a space: Llama 3, Python 3.11, iOS 17, Claude 3.5, Mistral 7B, Mixtral 8x7B, Node.js 22.
 _NAMED_VERSION = re.compile(
-    r"(?<![\w.-])([A-Za-z][\w+#]*(?:\.[A-Za-z][\w+#]*)*) (\d+(?:[.x]\d+)*[A-Za-z]?)"
+    r"(?<![\w.-])(?=[a-z]*[A-Z])([A-Za-z][\w+#]*(?:\.[A-Za-z][\w+#]*)*) (\d+(?:[.x]\d+)*[A-Za-z]?)"
     r"(?![\w%º°ª]|[.,/]\d| (?:mil|milhões|milhão|bilhões|bilhão|trilhões|trilhão)\b)"
 )
+_TLD = re.compile(r"\.(?:com|org|net|gov|edu|br|pt|io|ai|dev|app|eu|ao|mz|cv|tv|info)\b")
 _URL_HOST = re.compile(
     r"(?<![\w@./-])(?:[A-Za-z0-9][\w-]*\.)+(?:com|org|net|gov|edu|br|pt|io|ai|dev|app|eu|ao|mz|cv|tv|info)"
     r"(?:\.[a-z]{2})?(?:/[^\s<>\"'`]*)?(?![\w@-])"
@@ -150,9 +152,10 @@ def _candidates(text: str) -> Iterable[Span]:
             if kind == URL:
                 end = start + len(_trim_url(match.group()))
             yield Span(start, end, kind, text[start:end])
-    for match in _URL_HOST.finditer(text):
-        host = _trim_url(match.group())
-        yield Span(match.start(), match.start() + len(host), URL, host)
+    if _TLD.search(text):  # a cheap look for `.com`, `.br` first: most sentences name no host
+        for match in _URL_HOST.finditer(text):
+            host = _trim_url(match.group())
+            yield Span(match.start(), match.start() + len(host), URL, host)
     for match in _PATH.finditer(text):
         path = _trim_url(match.group())
         # A relative path needs an extension ("e/ou", "km/h" and "22/04/2024" are not files).
@@ -161,12 +164,15 @@ def _candidates(text: str) -> Iterable[Span]:
             continue
         yield Span(match.start(), match.start() + len(path), PATH, path)
     for pattern in _VERSIONS:
+        if pattern is _HYPHENATED and "-" not in text:
+            continue
         for match in pattern.finditer(text):
             yield Span(match.start(), match.end(), VERSION, match.group())
-    if not shouting(text):  # in capitals every word looks like a name: no name + number rule there
-        scores = {m.start() for m in _COMMA_SCORE.finditer(text) if m.group(1) != m.group(2)}
-        scores |= {m.start(2) for m in _COMMA_SCORE.finditer(text) if m.group(1) != m.group(2)}
-        for match in _NAMED_VERSION.finditer(text):
+    named = list(_NAMED_VERSION.finditer(text))
+    if named and not shouting(text):  # in capitals every word looks like a name: no name + number rule there
+        scores = {start for m in _COMMA_SCORE.finditer(text) if m.group(1) != m.group(2)
+                  for start in (m.start(), m.start(2))} if "," in text else set()
+        for match in named:
             if match.start() not in scores and _names_a_version(text, match):
                 yield Span(match.start(), match.end(), VERSION, match.group())
 
