@@ -129,7 +129,16 @@ class TagRequest(TextRequest):
 
 
 class _Out(Schema):
-    """Response schemas only dump."""
+    """Response schemas only dump; the fields named in OPTIONAL are left out when they are None."""
+
+    OPTIONAL: tuple[str, ...] = ()
+
+    @post_dump
+    def _drop_absent(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        for name in self.OPTIONAL:
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
 
 
 class CandidateOut(_Out):
@@ -143,14 +152,8 @@ class LanguageOut(_Out):
     reliable = fields.Boolean()
     candidates = fields.List(fields.Nested(CandidateOut))
     method = fields.String()
-    tag = fields.String()
-
-    @post_dump
-    def _without_tag(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        # only a given language that says more than its code has a tag (pt-BR); the others have none
-        if data.get("tag") is None:
-            data.pop("tag", None)
-        return data
+    tag = fields.String()  # only a given language that says more than its code has one (pt-BR)
+    OPTIONAL = ("tag",)
 
 
 class GlossaryEntryRefOut(_Out):
@@ -168,13 +171,8 @@ class AppliedOut(_Out):
 class AlternativeOut(_Out):
     target = fields.String()
     score = fields.Float()
-    why_not_chosen = fields.String()
-
-    @post_dump
-    def _only_when_above(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        if data.get("why_not_chosen") is None:
-            data.pop("why_not_chosen", None)
-        return data
+    why_not_chosen = fields.String()  # only when the alternative scores above the chosen translation
+    OPTIONAL = ("why_not_chosen",)
 
 
 class SentencePairOut(_Out):

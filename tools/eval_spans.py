@@ -19,13 +19,14 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from service.core.terms.spans import CODE, EMAIL, HANDLE, PATH, URL, VERSION, find_spans
+from tools.eval_tags import Scores as TagScores
+from tools.eval_tags import prf
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "spans" / "news_spans_pt.txt"
 KINDS = {"v": VERSION, "u": URL, "e": EMAIL, "h": HANDLE, "p": PATH, "c": CODE}
@@ -77,22 +78,16 @@ def load(path: Path = CORPUS) -> list[Labelled]:
 
 
 @dataclass
-class Scores:
-    """Counts per kind, and the wrong spans for reading."""
+class Scores(TagScores):
+    """Counts per kind (tp, fp, fn as the tagger's evaluation counts them), and the wrong spans for reading."""
 
-    true: Counter[str] = field(default_factory=Counter)
-    false: Counter[str] = field(default_factory=Counter)
-    missed: Counter[str] = field(default_factory=Counter)
     ordinary: int = 0
-    errors: list[str] = field(default_factory=list)
 
     def precision(self, kind: str) -> float:
-        found = self.true[kind] + self.false[kind]
-        return self.true[kind] / found if found else 1.0
+        return prf(self.tp[kind], self.fp[kind], self.fn[kind])[0]
 
     def recall(self, kind: str) -> float:
-        gold = self.true[kind] + self.missed[kind]
-        return self.true[kind] / gold if gold else 1.0
+        return prf(self.tp[kind], self.fp[kind], self.fn[kind])[1]
 
 
 def evaluate(records: list[Labelled]) -> Scores:
@@ -103,16 +98,16 @@ def evaluate(records: list[Labelled]) -> Scores:
                  if not any(s.start < b and a < s.end for a, b in record.optional)}
         gold = set(record.spans)
         for kind, _, _ in found & gold:
-            scores.true[kind] += 1
+            scores.tp[kind] += 1
         for kind, start, end in sorted(found - gold, key=lambda s: s[1]):
-            scores.false[kind] += 1
+            scores.fp[kind] += 1
             span = record.text[start:end]
             ordinary = bool(_ORDINARY.search(span))
             scores.ordinary += ordinary
             scores.errors.append(f"line {record.number}: extra {kind} {span!r}{' (ordinary word)' if ordinary else ''}"
                                  f" in {record.text!r}")
         for kind, start, end in sorted(gold - found, key=lambda s: s[1]):
-            scores.missed[kind] += 1
+            scores.fn[kind] += 1
             scores.errors.append(f"line {record.number}: missed {kind} {record.text[start:end]!r} in {record.text!r}")
     return scores
 
@@ -129,8 +124,8 @@ def table(scores: Scores) -> str:
     lines = ["| kind | marked | found right | found wrong | missed | precision | recall |",
              "|---|---|---|---|---|---|---|"]
     for kind in KINDS.values():
-        marked = scores.true[kind] + scores.missed[kind]
-        lines.append(f"| {kind} | {marked} | {scores.true[kind]} | {scores.false[kind]} | {scores.missed[kind]} | "
+        marked = scores.tp[kind] + scores.fn[kind]
+        lines.append(f"| {kind} | {marked} | {scores.tp[kind]} | {scores.fp[kind]} | {scores.fn[kind]} | "
                      f"{scores.precision(kind):.3f} | {scores.recall(kind):.3f} |")
     return "\n".join(lines)
 
