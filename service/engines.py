@@ -22,6 +22,7 @@ from service.core.translate import (
     QualityRules,
     SentenceTranslator,
 )
+from service.core.translate.capitals import CapitalsTranslator
 from service.core.translate.tokenizer import Tokenizer
 from service.settings import Settings
 
@@ -59,14 +60,15 @@ def work_budget(settings: Settings) -> WorkBudget:
 
 
 def argos_engine_factory(settings: Settings, arrivals: Arrivals | None = None) -> EngineFactory:
-    """Build CTranslate2 engines for packages, with the sentence cache in front when enabled."""
+    """Build CTranslate2 engines for packages (sentences in capitals sent sentence-cased), with the batching queue
+    and the sentence cache in front when enabled."""
     options = decoding_options(settings)
 
     def build(package: InstalledPackage) -> SentenceTranslator:
         tokenizer = Tokenizer(package.sentencepiece_model)  # one per package: the budget's and the engine's
-        engine: SentenceTranslator = ArgosTranslator(
+        engine: SentenceTranslator = CapitalsTranslator(ArgosTranslator(
             package, options, intra_threads=settings.intra_threads,
-            inter_threads=settings.inter_threads, compute_type=settings.compute_type, tokenizer=tokenizer)
+            inter_threads=settings.inter_threads, compute_type=settings.compute_type, tokenizer=tokenizer))
         if settings.batch_wait_ms > 0:
             engine = BatchingTranslator(engine, settings.batch_wait_ms / 1000.0, settings.batch_max_sentences,
                                         arrivals)

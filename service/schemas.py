@@ -8,16 +8,22 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_dump, validate, validates, validates_schema
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_dump,
+    pre_dump,
+    validate,
+    validates,
+    validates_schema,
+)
 
 from service.core.formats import FORMATS
+from service.core.languages import EXPECTED, standard_tag
 from service.core.terms import GlossaryEntry, GlossaryError, entries_from_request
 from service.core.translate.results import MAX_ALTERNATIVES
-
-# \Z, not $: "$" also matches before a trailing newline ("pt\n" would pass).
-LANGUAGE_CODE = validate.Regexp(r"^[a-z]{2,3}\Z", error="must be a lower-case ISO 639 code such as 'pt' or 'en'")
-SOURCE_LANGUAGE = validate.Regexp(r"^(auto|[a-z]{2,3})\Z",
-                                  error="must be 'auto' or a lower-case ISO 639 code such as 'pt'")
 
 
 class GlossaryField(fields.Field[tuple[GlossaryEntry, ...]]):
@@ -48,6 +54,18 @@ class Utf8String(fields.String):
         text: str = super()._deserialize(value, attr, data, **kwargs)
         _encodable(text)
         return text
+
+
+class LanguageTag(Utf8String):
+    """A language field: 'auto' or a BCP 47 tag in any common spelling (pt-BR, pt_PT, PT), loaded as its standard
+    form (pt-BR, pt-PT, pt); the pipeline works with its language (pt) and reports the tag it was given."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return standard_tag(text)
+        except ValueError:
+            raise ValidationError(f"must be 'auto' or {EXPECTED}; got {text!r}") from None
 
 
 class TextRequest(Schema):
@@ -85,7 +103,7 @@ class DetectRequest(TextRequest):
 class TranslateRequest(TextRequest):
     """POST /v1/translate."""
 
-    source_language = Utf8String(load_default="auto", validate=SOURCE_LANGUAGE)
+    source_language = LanguageTag(load_default="auto")
     glossary = GlossaryField(load_default=())
     # strict: true and 1.0 are not counts
     alternatives = fields.Integer(load_default=0, strict=True, validate=validate.Range(0, MAX_ALTERNATIVES))
@@ -137,7 +155,7 @@ class FileRequest(Schema):
     class Meta:
         unknown = RAISE
 
-    source_language = Utf8String(load_default="auto", validate=SOURCE_LANGUAGE)
+    source_language = LanguageTag(load_default="auto")
     glossary = GlossaryJsonField(load_default=())
 
 
@@ -151,11 +169,20 @@ class FileAnalyzeRequest(FileRequest):
 class TagRequest(TextRequest):
     """POST /v1/tag."""
 
-    language = Utf8String(load_default="auto", validate=SOURCE_LANGUAGE)
+    language = LanguageTag(load_default="auto")
 
 
 class _Out(Schema):
-    """Response schemas only dump."""
+    """Response schemas only dump; the fields named in OPTIONAL are left out when they are None."""
+
+    OPTIONAL: tuple[str, ...] = ()
+
+    @post_dump
+    def _drop_absent(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        for name in self.OPTIONAL:
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
 
 
 class CandidateOut(_Out):
@@ -169,6 +196,8 @@ class LanguageOut(_Out):
     reliable = fields.Boolean()
     candidates = fields.List(fields.Nested(CandidateOut))
     method = fields.String()
+    tag = fields.String()  # only a given language that says more than its code has one (pt-BR)
+    OPTIONAL = ("tag",)
 
 
 class GlossaryEntryRefOut(_Out):
@@ -186,6 +215,8 @@ class AppliedOut(_Out):
 class AlternativeOut(_Out):
     target = fields.String()
     score = fields.Float()
+    why_not_chosen = fields.String()  # only when the alternative scores above the chosen translation
+    OPTIONAL = ("why_not_chosen",)
 
 
 class SentencePairOut(_Out):

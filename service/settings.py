@@ -357,9 +357,12 @@ class Settings:
                                                          "their own, never waiting behind long documents")
     small_threads: int = setting(2, ge=1, doc="threads per worker of that lane")
     # The work budget of one request (service/core/budget.py), in the model's SentencePiece tokens: what the
-    # engine really spends, unlike characters (100,000 characters of emoji are ~7x the tokens of prose).
+    # engine really spends, unlike characters. The defaults admit a prose document of PONTE_MAX_CHARS: 100,000
+    # characters of the repository's news prose are 38,486 source tokens and a worst-case output of 83,882 tokens
+    # with the test model's small vocabulary (tests/core/test_budget_prose.py; news passages cost 0.76-0.86 output
+    # tokens per character), and refuse 100,000 characters of emoji (50,000 tokens, 102,500 output).
     max_source_tokens: int = setting(60_000, ge=1, doc="source tokens per document (over: 413 work-budget-exceeded)")
-    max_output_tokens: int = setting(80_000, ge=1, doc="worst-case output tokens per document, the decoding bounds "
+    max_output_tokens: int = setting(100_000, ge=1, doc="worst-case output tokens per document, the decoding bounds "
                                                        "summed (over: 413 work-budget-exceeded)")
     request_deadline: float = setting(60.0, ge=0.1, doc="seconds a request may spend waiting for and in the engine "
                                                         "(then 503 deadline-exceeded with Retry-After)")

@@ -40,7 +40,7 @@ ANALYSIS_SPEC: dict[str, Spec] = {
     "language": {
         "code": "string", "confidence": "double", "reliable": "boolean",
         "candidates": [{"code": "string", "probability": "double"}],
-        "method": "string",
+        "method": "string", "tag": "string",
     },
     "translation": {
         "source_language": "string", "target_language": "string", "translated": "boolean", "format": "string",
@@ -50,7 +50,7 @@ ANALYSIS_SPEC: dict[str, Spec] = {
             "applied": [{"kind": "string", "text": "string", "replacement": "string",
                          "entry": {"source": "string", "target": "string"}}],
             "fallback": "boolean", "score": "double", "flags": ["string"],
-            "alternatives": [{"target": "string", "score": "double"}],
+            "alternatives": [{"target": "string", "score": "double", "why_not_chosen": "string"}],
         }],
         "model": {"package": "string", "version": "string"},
         "quality": {"min_score": "double", "flagged_sentences": "long"},

@@ -13,6 +13,7 @@ Exit codes:
   4  the run stopped early (unexpected error, output failing while written); rerun with --resume to continue
   130 interrupted (Ctrl-C, SIGINT); rerun with --resume to continue
   143 terminated (SIGTERM, as Kubernetes stops a pod); rerun with --resume to continue
+A regular output file is replaced (continued with --resume); `-` (stdout), /dev/stdout or a pipe streams the lines.
 The output file is opened (and the input checked) before the model loads: an unreadable input or an unwritable
 output is exit 2 at once. Worker processes of --workers N end with their parent, however it ends.
 """
@@ -25,12 +26,13 @@ import json
 import logging
 import os
 import signal
+import stat
 import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, replace
 from functools import partial
 from multiprocessing import get_context
@@ -418,9 +420,31 @@ def _open_output(name: str, stack: ExitStack) -> IO[bytes]:
     if name == STDIO:
         return sys.stdout.buffer
     try:
-        return stack.enter_context(Path(name).open("ab"))
+        sink = Path(name).open("ab")  # noqa: SIM115 (closed by the ExitStack, quietly: see below)
     except OSError as exc:
         raise UsageError(f"cannot write --output {name}: {exc.strerror or exc}") from None
+    # closed quietly: a write error (a full disk, /dev/full) is reported once, where it happened
+    stack.callback(_close_quietly, sink)
+    return sink
+
+
+def _close_quietly(sink: IO[bytes]) -> None:
+    with suppress(OSError):
+        sink.close()
+
+
+def _regular_file(sink: IO[bytes]) -> bool:
+    """Whether the output is a regular file (one that can be truncated and resumed), not a pipe or a device."""
+    try:
+        return stat.S_ISREG(os.fstat(sink.fileno()).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _drop_stdout(to_stdout: bool) -> None:
+    """After the output failed: stdout goes to /dev/null, so that the interpreter's last flush does not fail again."""
+    if to_stdout:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _chosen_shard(args: argparse.Namespace) -> Shard:
@@ -480,7 +504,8 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
                  workers, threads, args.chunk_size, f"; shard {shard}" if sharded else "",
                  f"; resuming: {resumed.lines} lines already in {args.output}" if args.resume else "")
 
-        if not to_stdout and not args.resume:
+        regular = _regular_file(sink)
+        if regular and not args.resume:
             sink.truncate(0)  # a fresh run replaces the file, now that the model is there to fill it
 
         show = args.progress if args.progress is not None else sys.stderr.isatty()
@@ -515,12 +540,13 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
                 bar.set_postfix(failed=tally.failed, refresh=False)
         except BrokenPipeError:
             log.error("the output was closed after %d lines (broken pipe)", tally.lines)
-            if to_stdout:  # so that the interpreter's final flush of stdout does not fail again
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _drop_stdout(to_stdout)
             executor.shutdown(wait=False, cancel_futures=True)
             return EXIT_STOPPED
         except OSError as exc:
-            log.error("I/O error after %d lines: %s; rerun with --resume to continue", tally.lines, exc)
+            advice = "; rerun with --resume to continue" if regular else ""
+            log.error("I/O error writing the output after %d lines: %s%s", tally.lines, exc.strerror or exc, advice)
+            _drop_stdout(to_stdout)
             executor.shutdown(wait=False, cancel_futures=True)
             return EXIT_STOPPED
         except Exception:

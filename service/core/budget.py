@@ -60,7 +60,7 @@ class WorkBudget:
     """Bounds of one document's engine work, in the model's tokens."""
 
     max_source_tokens: int = 60_000
-    max_output_tokens: int = 80_000
+    max_output_tokens: int = 100_000
     chunk_tokens: int = 200  # the engine cuts longer sentences into chunks of this many (translate.py)
     length_ratio: float = 2.0
     length_extra: int = 10

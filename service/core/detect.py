@@ -4,13 +4,17 @@ about low confidence."""
 from __future__ import annotations
 
 import os
+import re
 import threading
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from langdetect.lang_detect_exception import LangDetectException
 
+from service.core.casing import for_reading
 from service.core.langprofiles import SparseProfiles, shared_profiles
+from service.core.languages import primary
 
 UNDETERMINED = "und"
 
@@ -30,7 +34,6 @@ def check_languages(codes: Iterable[str]) -> None:
 
 FALLBACK = "fallback"
 
-
 @dataclass(frozen=True)
 class Candidate:
     """A language and the probability langdetect gives it."""
@@ -48,11 +51,91 @@ class Detection:
     reliable: bool
     candidates: tuple[Candidate, ...]
     method: str  # "detected", "given", or "fallback" (see choose_language)
+    tag: str | None = None  # the BCP 47 tag the caller gave, when it says more than `code` (pt-BR)
 
 
 def letter_count(text: str) -> int:
     """How many letters the text has: the evidence a detector can use."""
     return sum(1 for ch in text if ch.isalpha())
+
+
+LATIN = "LATIN"
+# The script of each of langdetect's languages that is not written in Latin letters (Unicode names' first word;
+# Japanese and Chinese share CJK).
+_SCRIPTS = {
+    "ar": "ARABIC", "fa": "ARABIC", "ur": "ARABIC", "bg": "CYRILLIC", "mk": "CYRILLIC", "ru": "CYRILLIC",
+    "uk": "CYRILLIC", "bn": "BENGALI", "el": "GREEK", "gu": "GUJARATI", "he": "HEBREW", "hi": "DEVANAGARI",
+    "mr": "DEVANAGARI", "ne": "DEVANAGARI", "ja": "CJK", "zh": "CJK", "kn": "KANNADA", "ko": "HANGUL",
+    "ml": "MALAYALAM", "pa": "GURMUKHI", "ta": "TAMIL", "te": "TELUGU", "th": "THAI",
+}
+_SCRIPT_ALIASES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HALFWIDTH": "CJK"}
+
+
+def language_script(code: str) -> str:
+    """The script a language is written in (LATIN for every language without an entry)."""
+    return _SCRIPTS.get(code, LATIN)
+
+
+def script_of(text: str, sample: int = 200) -> str | None:
+    """The script most of the text's letters (the first `sample` of them) are written in; None without letters."""
+    counts: dict[str, int] = {}
+    seen = 0
+    for char in text:
+        if not char.isalpha():
+            continue
+        if char < "\u0250":  # Basic Latin to Latin Extended-B, with ª and º
+            script = LATIN
+        else:
+            first = unicodedata.name(char, "").split(" ", 1)[0]
+            script = _SCRIPT_ALIASES.get(first, first)
+        counts[script] = counts.get(script, 0) + 1
+        seen += 1
+        if seen >= sample:
+            break
+    return max(counts, key=lambda name: counts[name]) if counts else None
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# langdetect has no Galician profile: Galician comes back as pt or es, often with probability 1.0. Words and
+# spellings that Galician writes and the other language does not, against those only the other language writes:
+# text with more of the first is never called reliable pt or es (measured in tools/measure_galician.py).
+_WORD = re.compile(r"[^\W\d_]+")
+_NOT_PORTUGUESE = _word_set(
+    "non unha unhas algunha algunhas ningunha ningunhas coa coas polo pola polos polas tamén máis xa aínda cando "
+    "dende moi lle lles facer hai despois sen á ás vostede nin súa súas xunta en con un algúns ningún onte mañá "
+    "goberno gobernos persoa persoas datos grazas traballo traballos xoves venres cidadáns")
+_NOT_PORTUGUESE_ENDINGS = ("ción", "sión", "ábel", "íbel", "ábeis", "íbeis", "xencia", "xencias", "xente", "xentes",
+                           "xión", "xións", "xía", "xías", "xeral", "xerais")
+_ONLY_PORTUGUESE = _word_set(
+    "não uma umas com pelo pela pelos pelas também já ainda quando até muito muitos lhe lhes há depois sem à às "
+    "você isso em um")
+_NOT_SPANISH = _word_set(
+    "non unha unhas algunha algunhas ningunha ningunhas coa coas polo pola polos polas tamén máis xa aínda cando "
+    "dende moi lle lles hai despois sen á ás é ao aos do dos da das os as o súa xunta")
+_ONLY_SPANISH = _word_set(
+    "el los las del al y una unas muy más hay sin usted esto hasta cuando también pero es la lo su sus le les fue "
+    "son están")
+
+
+def galician_spelling(text: str, language: str) -> bool:
+    """Whether the text, detected as `language` (pt or es), has more words spelt as Galician writes them and that
+    language does not (non, unha, coa, xa; -ción against Portuguese) than words only that language writes."""
+    galician = other = 0
+    for word in _WORD.findall(text.lower()):
+        if language == "pt":
+            if word in _NOT_PORTUGUESE or word.endswith(_NOT_PORTUGUESE_ENDINGS) or "ñ" in word or "bx" in word:
+                galician += 1
+            elif (word in _ONLY_PORTUGUESE or "ã" in word or "õ" in word or "ç" in word or "lh" in word
+                  or ("nh" in word and "unha" not in word)):
+                other += 1
+        elif word in _NOT_SPANISH or (word.startswith("x") and len(word) > 2) or "bx" in word:
+            galician += 1
+        elif word in _ONLY_SPANISH:
+            other += 1
+    return galician > other
 
 
 class LanguageDetector:
@@ -77,9 +160,11 @@ class LanguageDetector:
                 self._profiles = shared_profiles(self._seed)
             return self._profiles
 
-    def given(self, code: str) -> Detection:
-        """The detection to report when the caller forces the language."""
-        return Detection(code=code, confidence=1.0, reliable=False, candidates=(), method="given")
+    def given(self, tag: str) -> Detection:
+        """The detection to report when the caller forces the language: a code (pt) or a standard tag (pt-BR)."""
+        code = primary(tag)
+        return Detection(code=code, confidence=1.0, reliable=False, candidates=(), method="given",
+                         tag=tag if tag != code else None)
 
     def detect(self, text: str) -> Detection:
         """Detect the language; `und` with confidence 0 when the text has nothing to go on."""
@@ -89,7 +174,8 @@ class LanguageDetector:
             # A zero prior keeps a language at zero through every update: the probabilities come out
             # renormalised over the allowed languages.
             detector.set_prior_map({code: 1.0 for code in self._languages})
-        detector.append(text)
+        # text in capitals is read as a reader reads it: langdetect took `A NVIDIA LANÇOU...` for English
+        detector.append(for_reading(text))
         try:
             ranked = detector.get_probabilities()
         except LangDetectException:
@@ -102,6 +188,9 @@ class LanguageDetector:
             return Detection(UNDETERMINED, 0.0, False, (), "detected")
         best = candidates[0]
         reliable = letter_count(text) >= self._min_letters and best.probability >= self._min_confidence
+        # judged on what langdetect read: the first max_text_length characters
+        if reliable and best.code in ("pt", "es") and galician_spelling(text[:self._max_text_length], best.code):
+            reliable = False
         return Detection(best.code, best.probability, reliable, candidates, "detected")
 
 
@@ -121,13 +210,16 @@ class FallbackRule:
 
 
 def choose_language(detection: Detection, installed: Sequence[str], target: str, *, letters: int,
-                    rule: FallbackRule = FallbackRule()) -> Detection:
+                    rule: FallbackRule = FallbackRule(), script: str | None = None) -> Detection:
     """The detection to translate with: the original, or a plausible usable language marked `fallback`.
 
-    `installed` are the source languages with a model into `target`; `letters` is letter_count(text).
-    A detection that is given, undetermined, already usable, or reliable and long enough is returned as it is.
+    `installed` are the source languages with a model into `target`; `letters` is letter_count(text), `script`
+    script_of(text): a language written in another script is never chosen (a short Chinese sentence is not
+    Portuguese, however unsure langdetect is). A detection that is given, undetermined, already usable, or
+    reliable and long enough is returned as it is.
     """
-    usable = (*installed, target)
+    written = [code for code in installed if script is None or language_script(code) == script]
+    usable = (*written, target) if script is None or language_script(target) == script else tuple(written)
     if detection.method != "detected" or detection.code == UNDETERMINED or detection.code in usable:
         return detection
     short = letters < rule.min_letters
@@ -137,9 +229,9 @@ def choose_language(detection: Detection, installed: Sequence[str], target: str,
     plausible = [c for c in ranked if c.probability >= rule.min_probability]
     if plausible:
         best = plausible[0]
-    elif short and installed:
+    elif short and written:
         # nothing to go on: the deployment's first language (a candidate of any weight wins if there is one)
-        best = ranked[0] if ranked else Candidate(installed[0], 0.0)
+        best = ranked[0] if ranked else Candidate(written[0], 0.0)
     else:
         return detection
     return replace(detection, code=best.code, confidence=best.probability, reliable=False, method=FALLBACK)

@@ -23,6 +23,7 @@ from service.core.detect import (
     choose_language,
     letter_count,
     refusal_detail,
+    script_of,
 )
 from service.core.exceptions import (
     CoreError,
@@ -48,7 +49,7 @@ from service.core.terms import (
 )
 from service.core.terms.spans import EXTRA
 from service.core.translate import SentenceResult, SentenceTranslator, translate_scored
-from service.core.translate.results import REPAIRED, ordered_flags
+from service.core.translate.results import MAX_ALTERNATIVES, REPAIRED, ordered_flags
 
 AUTO = "auto"
 DEFAULT_FALLBACK = FallbackRule()
@@ -70,10 +71,19 @@ class Applied:
 
 @dataclass(frozen=True)
 class Alternative:
-    """Another hypothesis of the same beam search, with its score."""
+    """Another hypothesis of the same beam search, with its score (on the chosen translation's scale); when it
+    scores higher than the chosen one, why it was not chosen (WHY_NOT_CHOSEN)."""
 
     target: str
     score: float
+    why_not_chosen: str | None = None
+
+
+# Why an alternative with a higher score than the chosen translation was not chosen: the beam search ranks with a
+# length penalty (a longer hypothesis can rank first with a lower mean per token), the chosen one is the repaired
+# decoding, or the chosen one was translated in pieces around its terms (fallback) and scores as its weakest piece.
+LENGTH_PENALTY, REPAIR, PIECES = "length_penalty", "repaired", "fallback"
+WHY_NOT_CHOSEN = (LENGTH_PENALTY, REPAIR, PIECES)
 
 
 @dataclass(frozen=True)
@@ -272,7 +282,7 @@ class Pipeline:
         installed = tuple(dict.fromkeys((*self.models.languages(), *self.models.required)))
         if self.fallback is not None:
             detection = choose_language(detection, installed, self.target, letters=letter_count(text),
-                                        rule=self.fallback)
+                                        rule=self.fallback, script=script_of(text))
         if translating and detection.code != self.target and detection.code not in installed:
             raise UnsupportedLanguageError(detection.code, self.target, installed,
                                            detail=refusal_detail(detection, installed, self.target))
@@ -484,17 +494,25 @@ def _pair(glossary: Glossary, source: str, restored: Restored, signals: _Signals
         Applied(PROTECTED if slot.kind == EXTRA else slot.kind, slot.text, slot.replacement,
                 glossary.entries[slot.entry] if slot.entry is not None else None)
         for slot in restored.slots)
+    others = [a for a in signals.alternatives if a.target != restored.text][:alternatives]
+    if signals.score is not None:
+        why = PIECES if restored.fallback else REPAIR if REPAIRED in signals.flags else LENGTH_PENALTY
+        others = [replace(a, why_not_chosen=why) if a.score > signals.score else a for a in others]
     return SentencePair(source, restored.text, applied, restored.fallback, signals.score, signals.flags,
-                        signals.alternatives[:alternatives])
+                        tuple(others))
 
 
 class _ScoredCall:
     """The engine call translate_protected makes (texts in, texts out), each distinct text sent once (documents
-    of a batch often share sentences), keeping every text's SentenceResult for the signals."""
+    of a batch often share sentences), keeping every text's SentenceResult for the signals.
+
+    Whenever alternatives are wanted, the engine is asked for all MAX_ALTERNATIVES: the n-best list of a beam
+    search depends on how many hypotheses it keeps, so `alternatives: 1` is the first of `alternatives: 3`, and a
+    document's alternatives do not depend on what the others of its batch asked."""
 
     def __init__(self, engine: SentenceTranslator, alternatives: int) -> None:
         self.engine = engine
-        self.alternatives = alternatives
+        self.alternatives = MAX_ALTERNATIVES if alternatives else 0
         self.results: dict[str, SentenceResult] = {}
 
     def __call__(self, texts: Sequence[str]) -> list[str]:
@@ -503,18 +521,19 @@ class _ScoredCall:
         return [self.results[text].text for text in texts]
 
     def signals(self, masked: Masked) -> _Signals:
-        """A sentence's signals: the engine's for it; when it was translated in pieces around its terms (the
-        fallback), the weakest piece's score and every piece's flags, and no alternatives."""
+        """A sentence's signals: the engine's for it, its alternatives with the terms put back (those that kept
+        every placeholder); when it was translated in pieces around its terms (the fallback), the weakest piece's
+        score and every piece's flags, and the whole sentence's alternatives that kept every placeholder."""
         whole = self.results.get(masked.text)
         best = restore(masked, whole.text) if whole is not None else None
+        alternatives: list[Alternative] = []
+        for text, score in whole.alternatives if whole is not None else ():
+            back = restore(masked, text)
+            if back is not None and back.text not in {best.text if best else "", *(a.target for a in alternatives)}:
+                alternatives.append(Alternative(back.text, score))
         if whole is not None and best is not None:
-            alternatives: list[Alternative] = []
-            for text, score in whole.alternatives:
-                back = restore(masked, text)
-                if back is not None and back.text not in {best.text, *(a.target for a in alternatives)}:
-                    alternatives.append(Alternative(back.text, score))
             return _Signals(whole.score, whole.flags, tuple(alternatives))
         pieces = [self.results[unit] for unit in fallback_units(masked) if unit in self.results]
         scores = [piece.score for piece in pieces if piece.score is not None]
         flags = ordered_flags({flag for piece in pieces for flag in piece.flags})
-        return _Signals(min(scores) if scores else None, flags, ())
+        return _Signals(min(scores) if scores else None, flags, tuple(alternatives))

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, has_request_context, json, request
+from flask import Flask, Response, current_app, has_request_context, json, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -69,7 +69,8 @@ def _handle_http(exc: HTTPException) -> Response:
     detail = {
         404: f"There is no {request.path} here; see /openapi.yaml for the API.",
         405: f"{request.method} is not allowed on {request.path}.",
-        413: "The request body is larger than the limit of this service.",
+        413: f"The request body is larger than {current_app.config['MAX_CONTENT_LENGTH']} bytes, the limit of this "
+             "service (PONTE_MAX_BODY_BYTES).",
     }.get(status, exc.description or title)
     headers = {name: value for name, value in exc.get_headers() if name.lower() in {"allow", "retry-after"}}
     return problem_response(problem(status, slug, title, detail), headers)

@@ -76,7 +76,8 @@ def test_text_over_max_chars_is_422(packages_dir: Path) -> None:
 def test_body_over_max_bytes_is_413(packages_dir: Path) -> None:
     client = ContractClient(create_app(make_settings(packages_dir, max_body_bytes=1000), engine_factory=FakeFactory())
                             .test_client())
-    assert_problem(client.post("/v1/analyze", json={"text": "x" * 2000}), 413, "payload-too-large")
+    body = assert_problem(client.post("/v1/analyze", json={"text": "x" * 2000}), 413, "payload-too-large")
+    assert "1000 bytes" in body["detail"] and "PONTE_MAX_BODY_BYTES" in body["detail"]  # the limit, stated
     assert client.get("/healthz").status_code == 200
 
 

@@ -86,3 +86,23 @@ def test_batch_documents_ask_for_their_own_alternatives(real_client: ContractCli
     assert [s["target"] for s in first] == [s["target"] for s in second]
     assert any(s["alternatives"] for s in first) and not any(s["alternatives"] for s in second)
     assert all(len(s["alternatives"]) <= 2 for s in first)
+
+
+def test_alternatives_one_is_the_first_of_three_and_scores_say_why(real_client: ContractClient) -> None:
+    one = translate(real_client, alternatives=1)["sentences"]
+    three = translate(real_client, alternatives=3)["sentences"]
+    compared = 0
+    above = 0
+    for a, b in zip(one, three, strict=True):
+        assert a["target"] == b["target"]
+        assert a["alternatives"] == b["alternatives"][:1]
+        compared += bool(a["alternatives"])
+        for alternative in b["alternatives"]:
+            higher = alternative["score"] > b["score"]
+            above += higher
+            # one scale: an alternative above the chosen translation says why it was not chosen, no other does
+            assert ("why_not_chosen" in alternative) is higher
+            if higher:
+                expected = "repaired" if "repaired" in b["flags"] else "length_penalty"
+                assert alternative["why_not_chosen"] == expected
+    assert compared >= 5 and above >= 1  # the test saw both kinds

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from service.core.lru import BoundedLru
 from service.core.models import ModelRegistry
 from service.core.pipeline import Analysis, Document, Pipeline
 from service.core.tagging import Tagger, default_taxonomy_path, load_taxonomy
+from service.core.translate import SentenceResult
 from tests.conftest import FakeFactory
 
 PT_1 = "O arquivo foi salvo no disco. A operação terminou com sucesso."
@@ -128,3 +130,36 @@ def test_document_cache_is_bounded_by_characters() -> None:
     off: BoundedLru[str, str] = BoundedLru(0)
     off.put("a", "x")
     assert off.get("a") is None
+
+
+class _LosesThePlaceholder:
+    """An engine whose best hypothesis drops the placeholder and whose second keeps it."""
+
+    name, version = "lossy", "1"
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        return [r.text for r in self.translate_scored(sentences)]
+
+    def translate_scored(self, sentences: Sequence[str], alternatives: int = 0) -> list[SentenceResult]:
+        out = []
+        for sentence in sentences:
+            english = sentence.replace("O modelo", "The model").replace("chegou", "arrived")
+            alts = ((english.replace("arrived", "has arrived"), -0.2), (english.replace("arrived", "came"), -0.3),
+                    (english, -0.6)) if alternatives else ()
+            out.append(SentenceResult(english.replace("%s ", ""), -0.5, (), alts))
+        return out
+
+
+def test_alternatives_are_restored_around_terms_even_when_the_sentence_took_the_fallback(
+        packages_dir: Path, tagger: Tagger) -> None:
+    registry = ModelRegistry(packages_dir, "en", lambda package: _LosesThePlaceholder(), required=("pt",))
+    registry.load_all()
+    pipeline = Pipeline(LanguageDetector(), registry, tagger)
+    translation = pipeline.translate("O modelo Llama 3 chegou.", "pt", alternatives=2)
+    sentence = translation.sentences[0]
+    assert sentence.fallback  # the best hypothesis lost the term: pieces around it
+    assert sentence.target == "The model Llama 3 arrived."
+    # the hypotheses that kept the placeholder, the terms put back (the one equal to the chosen text left out)
+    assert [a.target for a in sentence.alternatives] == ["The model Llama 3 has arrived.", "The model Llama 3 came."]
+    # the chosen one scores as its weakest piece (-0.5): the alternatives above it say why
+    assert [a.why_not_chosen for a in sentence.alternatives] == ["fallback", "fallback"]

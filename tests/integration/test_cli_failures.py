@@ -95,3 +95,42 @@ def test_workers_end_when_the_parent_is_killed(packages_dir: Path, tmp_path: Pat
     for pid in left:  # do not leave them behind even when the test fails
         os.kill(pid, signal.SIGKILL)
     assert left == []
+
+
+DOCS = b'{"id": "a", "text": "O governo aprovou a lei."}\n{"id": "b", "text": "A Meta lan\\u00e7ou o Llama 3."}\n'
+
+
+@pytest.mark.parametrize("output", ["-", "/dev/stdout"])
+def test_stdout_and_a_pipe_stream_the_lines(packages_dir: Path, tmp_path: Path, output: str) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(DOCS)
+    # `analyze -o /dev/stdout | wc -l`: stdout is a pipe that cannot be truncated or sought
+    shell = f"{sys.executable} -m service analyze -i {source} -o {output} --no-progress | wc -l"
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", shell], cwd=ROOT, env=cli_env(packages_dir),
+                            capture_output=True, timeout=120, check=False)
+    stderr = result.stderr.decode()
+    assert result.returncode == 0 and "Traceback" not in stderr, stderr
+    assert result.stdout.decode().strip() == "2"
+
+
+@pytest.mark.parametrize("output", ["-o /dev/full", "> /dev/full"])
+def test_a_full_device_is_exit_4_in_one_line(packages_dir: Path, tmp_path: Path, output: str) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(DOCS)
+    shell = f"{sys.executable} -m service analyze -i {source} --no-progress {output}"
+    result = subprocess.run(["bash", "-c", shell], cwd=ROOT, env=cli_env(packages_dir, PONTE_LOG_LEVEL="WARNING"),
+                            capture_output=True, timeout=120, check=False)
+    lines = [line for line in result.stderr.decode().splitlines() if line.strip()]
+    assert result.returncode == 4, lines
+    assert len(lines) == 1 and "No space left on device" in lines[0] and "--resume" not in lines[0], lines
+
+
+def test_resume_on_a_pipe_is_refused_in_one_line(packages_dir: Path, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(DOCS)
+    shell = f"{sys.executable} -m service analyze -i {source} -o /dev/stdout --resume | cat"
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", shell], cwd=ROOT, env=cli_env(packages_dir),
+                            capture_output=True, timeout=120, check=False)
+    lines = [line for line in result.stderr.decode().splitlines() if line.strip()]
+    assert result.returncode == 2, lines
+    assert len(lines) == 1 and "not a regular file" in lines[0], lines

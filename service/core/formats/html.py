@@ -99,6 +99,11 @@ class _Walk(VisibleText[LexborNode]):
                 self.extras.append((node, name, value))
 
 
+# The walk over a parsed tree, for layouts that hold HTML inside another format (Markdown's HTML blocks): its
+# visible text goes wherever add/end_block/line_break send it.
+TreeWalk = _Walk
+
+
 def _is_document(source: str) -> bool:
     """Whether the source is a whole document (it names html, head or body, or has a doctype)."""
     lowered = source.lower()

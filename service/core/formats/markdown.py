@@ -3,13 +3,19 @@
 markdown-it-py (CommonMark plus tables) finds the blocks and their inline tokens. Its inline parser is
 taught to record where each text token starts, so render replaces exactly those source ranges and
 copies everything else byte for byte: markers of headings, lists, quotes, tables, emphasis and links,
-link and image URLs, code blocks, inline code, HTML and front matter (``---`` YAML ``---``) come back
+link and image URLs, code blocks, inline code and front matter (``---`` YAML ``---``) come back
 untouched. Inline code, autolinks, escapes and entities keep their text; an image's description is an
 extra. Text that render writes is escaped so that it cannot open new Markdown syntax.
+
+HTML inside Markdown goes through the HTML layout's walk: an HTML block is parsed as an HTML fragment (its block
+and inline elements, `alt`/`title` extras, code and `translate="no"` as in html.py) and written back serialised,
+when it had visible text; inline HTML delimits slots as HTML inline elements do: `<br>` is a line break, text
+inside `<code>` (and kbd, samp, var, tt) is protected.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,13 +23,19 @@ from markdown_it import MarkdownIt
 from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from service.core.formats.html import CODE, TreeWalk
 from service.core.formats.slots import SentenceSpan, VisibleText
 
 _SPECIAL = "\\`*_[]<>|&~"
 _LINE_START = "#>+-="
 
 Edit = tuple[int, int, str]  # [start, end) of the source and its replacement
+# What render rewrites: a source range (start, end, at line start) or a text node of an HTML block.
+Ref = tuple[int, int, bool] | LexborNode
+_TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)\s*>\Z", re.DOTALL)
+_VOID = frozenset(["br", "img", "hr", "wbr", "input", "area", "col", "embed", "source", "track", "meta", "link"])
 
 
 class _State(StateInline):
@@ -90,8 +102,26 @@ def _escape(text: str, line_start: bool) -> str:
     return out
 
 
-class _Walk(VisibleText[tuple[int, int, bool]]):
-    """Blocks of visible text from the token stream; a ref is (source start, source end, at line start)."""
+class _HtmlInto(TreeWalk):
+    """html.py's walk over an HTML block, its visible text added to the Markdown walk's."""
+
+    def __init__(self, into: _Walk) -> None:
+        super().__init__()
+        self.into = into
+
+    def add(self, ref: Any, raw: str, *, fixed: bool = False, protected: bool = False, depth: int = 0) -> None:
+        self.into.add(ref, raw, fixed=fixed, protected=protected, depth=depth)
+
+    def end_block(self) -> None:
+        self.into.end_block()
+
+    def line_break(self) -> None:
+        self.into.line_break()
+
+
+class _Walk(VisibleText[Ref]):
+    """Blocks of visible text from the token stream; a ref is (source start, source end, at line start), or a text
+    node of an HTML block."""
 
     def __init__(self, body: str) -> None:
         super().__init__()
@@ -102,12 +132,31 @@ class _Walk(VisibleText[tuple[int, int, bool]]):
                 self.line_starts.append(index + 1)
         self.cursor: dict[int, int] = {}
         self.images: list[tuple[int, int, str]] = []
+        # HTML blocks with visible text: their source range, parsed tree, and alt/title extras
+        self.html: list[tuple[int, int, LexborHTMLParser]] = []
+        self.html_extras: list[tuple[LexborNode, str, str]] = []
 
     def run(self, tokens: list[Token]) -> None:
         for token in tokens:
             if token.type == "inline" and token.map:
                 self._inline(token)
                 self.end_block()
+            elif token.type == "html_block" and token.map:
+                self._html_block(token)
+
+    def _html_block(self, token: Token) -> None:
+        assert token.map is not None
+        start = self.line_starts[token.map[0]]
+        end = self.line_starts[token.map[1]] - 1 if token.map[1] < len(self.line_starts) else len(self.body)
+        tree = LexborHTMLParser(self.body[start:end], is_fragment=True)
+        walk = _HtmlInto(self)
+        self.end_block()
+        before = len(self.runs)
+        walk.run(tree.root)
+        self.end_block()
+        self.html_extras += walk.extras
+        if len(self.runs) > before or walk.extras:
+            self.html.append((start, end, tree))
 
     def _locate(self, token: Token) -> list[int] | None:
         """Source offset of the start of each line of the inline token's content, or None."""
@@ -143,13 +192,16 @@ class _Walk(VisibleText[tuple[int, int, bool]]):
         labels = _reference_labels(children, content)
         autolink = False
         depth = 0
+        code = 0  # open inline HTML code elements
         for index, child in enumerate(children):
             kind = child.type
             at = (child.meta or {}).get("at")
-            if kind == "text":
-                if (autolink or index in labels or starts is None or at is None
+            if kind == "html_inline":
+                depth, code = self._html_inline(child.content, depth, code)
+            elif kind == "text":
+                if (autolink or code or index in labels or starts is None or at is None
                         or content[at:at + len(child.content)] != child.content):
-                    self.add(None, child.content, protected=autolink, depth=depth)
+                    self.add(None, child.content, protected=autolink or bool(code), depth=depth)
                 else:
                     begin, line_start = source(at)
                     self.add((begin, begin + len(child.content), line_start), child.content, depth=depth)
@@ -167,6 +219,19 @@ class _Walk(VisibleText[tuple[int, int, bool]]):
                 autolink = child.markup == "autolink"
             elif kind == "link_close":
                 autolink = False
+
+    def _html_inline(self, tag: str, depth: int, code: int) -> tuple[int, int]:
+        """An inline HTML tag as html.py reads it: `<br>` breaks the line, elements delimit slots, code is kept."""
+        match = _TAG.match(tag.strip())
+        if match is None:  # a comment, a declaration
+            return depth, code
+        closing, name, selfclosing = match.group(1), match.group(2).lower(), match.group(3)
+        if name == "br":
+            self.line_break()
+        if name in _VOID or selfclosing:
+            return depth, code
+        step = -1 if closing else 1
+        return max(0, depth + step), max(0, code + step) if name in CODE else code
 
     def _image(self, child: Token, located: bool, source: Any) -> None:
         label = child.content
@@ -201,30 +266,48 @@ class MarkdownLayout:
     def __init__(self, source: str) -> None:
         self._source = source
         self._front = _front_matter(source)
-        body = source[self._front:]
-        self._walk = _Walk(body)
-        self._walk.run(_MD.parse(body))
+        self._walk = self._parse()
+        self._fresh = True
         self.visible_text = "".join(self._walk.parts)
         self.protected = tuple(self._walk.protected)
-        self.extras = tuple(label for _, _, label in self._walk.images)
+        images = (label for _, _, label in self._walk.images)
+        self.extras = (*images, *(value for _, _, value in self._walk.html_extras))
+
+    def _parse(self) -> _Walk:
+        body = self._source[self._front:]
+        walk = _Walk(body)
+        walk.run(_MD.parse(body))
+        return walk
 
     def render(self, translated_visible: str, sentence_map: Sequence[SentenceSpan], extras: Sequence[str]) -> str:
         """Return the Markdown source with the translated text and image descriptions spliced in."""
         if len(extras) != len(self.extras):
             raise ValueError(f"expected {len(self.extras)} translated extras, got {len(extras)}")
-        body = self._walk.body
+        if not self._fresh:  # rendering edits the HTML blocks' trees, so a second render parses again
+            self._walk = self._parse()
+        self._fresh = False
+        walk = self._walk
+        body = walk.body
         edits: list[Edit] = []
-        for ref, text in self._walk.new_texts(translated_visible, sentence_map):
+        for ref, text in walk.new_texts(translated_visible, sentence_map):
             if ref is None:
+                continue
+            if isinstance(ref, LexborNode):
+                ref.replace_with(text)
                 continue
             start, end, line_start = ref
             if line_start and not text.strip():
                 continue  # an emptied line would end the paragraph: it keeps its words
             if text != body[start:end]:
                 edits.append((start, end, _escape(text, line_start)))
-        for (start, end, label), value in zip(self._walk.images, extras, strict=True):
+        images = len(walk.images)
+        for (start, end, label), value in zip(walk.images, extras[:images], strict=True):
             if value != label:
                 edits.append((start, end, _escape(value, False)))
+        for (node, name, _), value in zip(walk.html_extras, extras[images:], strict=True):
+            node.attrs[name] = value
+        for start, end, tree in walk.html:
+            edits.append((start, end, tree.html or ""))
         parts = [self._source[: self._front]]
         cursor = 0
         for start, end, text in sorted(edits):

@@ -9,6 +9,9 @@ from service.core.tagging.context import in_context
 from service.core.tagging.hits import Field, Hit
 from service.core.tagging.taxonomy import SOURCE, Evidence, Tag, Taxonomy, Topic
 
+# Evidence spans listed per tag and field, in text order.
+MAX_EVIDENCE = 50
+
 
 def score_topic(taxonomy: Taxonomy, topic: Topic, hits: list[Hit], fields: Mapping[str, Field]) -> Tag | None:
     """The tag of one topic from its hits in `fields`, or None below its threshold."""
@@ -31,11 +34,16 @@ def score_topic(taxonomy: Taxonomy, topic: Topic, hits: list[Hit], fields: Mappi
     score = round(1 - math.exp(-total / taxonomy.saturation), 3)
     if score <= 0 or score < topic.threshold:
         return None
-    evidence = tuple(
-        Evidence(fields[hit.field].text[hit.start : hit.end], hit.field, hit.start, hit.end)
-        for hit in sorted(hits, key=lambda hit: (hit.field != SOURCE, hit.start, hit.end))
-    )
-    return Tag(topic.id, topic.label, score, evidence, topic.iptc)
+    ordered = sorted(hits, key=lambda hit: (hit.field != SOURCE, hit.start, hit.end))
+    shown: dict[str, int] = {}
+    evidence: list[Evidence] = []
+    for hit in ordered:
+        # the score counts every hit; the answer lists the first MAX_EVIDENCE of each field (a 100,000-character
+        # text repeating one term had 2,941 spans for one tag)
+        if shown.get(hit.field, 0) < MAX_EVIDENCE:
+            shown[hit.field] = shown.get(hit.field, 0) + 1
+            evidence.append(Evidence(fields[hit.field].text[hit.start : hit.end], hit.field, hit.start, hit.end))
+    return Tag(topic.id, topic.label, score, tuple(evidence), topic.iptc)
 
 
 def _outermost(hits: list[Hit]) -> list[Hit]:

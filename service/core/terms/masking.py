@@ -27,6 +27,9 @@ PRINTF: Final = (
     "%ld", "%lu", "%zu", "%lld", "%llu",
 )
 _SENTENCE_END = ".!?…:;"
+# Control characters (U+0000-U+001F, U+007F-U+009F) reach the engine as spaces: the source keeps them, but a NUL
+# made the engine stop there (`Texto\0com nulo no governo` -> `Text`) and others join or cut words.
+_CONTROLS = {code: " " for code in (*range(0x20), *range(0x7F, 0xA0))}
 
 
 @dataclass(frozen=True)
@@ -98,10 +101,15 @@ def protect(
         replacement = match.replacement if match is not None else span.text
         entry = match.entry if match is not None else None
         slots.append(Slot(span.start, span.end, span.kind, span.text, replacement, entry, placeholder))
-        pieces += [sentence[position : span.start], placeholder or span.text]
+        pieces += [engine_text(sentence[position : span.start]), placeholder or span.text]
         position = span.end
-    pieces.append(sentence[position:])
+    pieces.append(engine_text(sentence[position:]))
     return Masked(sentence, "".join(pieces), tuple(slots), tuple(free[len(slots) :]))
+
+
+def engine_text(text: str) -> str:
+    """The text as the engine gets it: every control character a space."""
+    return text.translate(_CONTROLS)
 
 
 def restore(masked: Masked, translated: str) -> Restored | None:
@@ -123,7 +131,7 @@ def restore(masked: Masked, translated: str) -> Restored | None:
 
 def fallback_units(masked: Masked) -> list[str]:
     """The pieces between the terms that need translating (those with a letter), in order."""
-    return [piece.strip() for piece in _pieces(masked) if _has_letter(piece)]
+    return [engine_text(piece).strip() for piece in _pieces(masked) if _has_letter(piece)]
 
 
 def assemble(masked: Masked, translations: Sequence[str]) -> Restored:
@@ -134,7 +142,7 @@ def assemble(masked: Masked, translations: Sequence[str]) -> Restored:
         if _has_letter(piece):
             lead = piece[: len(piece) - len(piece.lstrip())]
             trail = piece[len(piece.rstrip()) :]
-            parts.append(lead + _fit(piece.strip(), next(units).strip()) + trail)
+            parts.append(lead + _fit(engine_text(piece).strip(), next(units).strip()) + trail)
         else:
             parts.append(piece)
         if number < len(masked.slots):

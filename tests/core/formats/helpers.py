@@ -117,7 +117,8 @@ _INLINE_MARKUP = {"link_open", "link_close", "image", "code_inline", "em_open", 
 
 
 def md_structure(source: str) -> list[tuple[object, ...]]:
-    """Block tokens (type, tag, markup, info, code/HTML content) and the inline markup inside them."""
+    """Block tokens (type, tag, markup, info, code content, an HTML block's elements) and the inline markup inside
+    them."""
     out: list[tuple[object, ...]] = []
     for token in _MD.parse(source):
         if token.type == "inline":
@@ -127,7 +128,9 @@ def md_structure(source: str) -> list[tuple[object, ...]]:
                     out.append(("inline", child.type, child.markup, href,
                                 child.content if child.type in ("code_inline", "html_inline") else None))
         else:
-            content = token.content if token.type in ("fence", "code_block", "html_block") else None
+            content: object = token.content if token.type in ("fence", "code_block") else None
+            if token.type == "html_block":  # translated as HTML: its elements and attributes stay
+                content = tuple(html_tree(token.content))
             out.append((token.type, token.tag, token.markup, token.info, content))
     return out
 

@@ -14,7 +14,7 @@ from tests.core.formats.helpers import FAKES, html_tree, translate
     ("   \n ", "text"),
     ("<p> </p><script>var x = 1;</script><pre>código</pre><!-- nada -->", "html"),
     ("<!DOCTYPE html><html><head><title> </title></head><body></body></html>", "html"),
-    ("```\nprint('oi')\n```\n\n<div>html</div>\n", "markdown"),
+    ("```\nprint('oi')\n```\n\n<div><script>x()</script><!-- nada --></div>\n", "markdown"),
     ("---\ntitle: Só front matter\n---\n", "markdown"),
 ])
 def test_blank_visible_text_is_an_empty_document(source: str, fmt: str) -> None:
@@ -110,3 +110,28 @@ def test_markdown_front_matter_code_and_urls_pass_through() -> None:
     source = "---\ntitle: Olá\n---\n\n# Título\n\nVeja `código` e [site](https://a.b/c?d=1).\n\n```\nx = 1\n```\n"
     out = _render_with(source, "markdown", ["Title", "See código and site."])
     assert out == "---\ntitle: Olá\n---\n\n# Title\n\nSee `código` and [site](https://a.b/c?d=1).\n\n```\nx = 1\n```\n"
+
+
+def test_markdown_html_blocks_go_through_the_html_layout() -> None:
+    source = "# Título\n\n<div>O governo aprovou a lei.</div>\n\n<!-- nota -->\n\nOutro."
+    layout = parse(source, "markdown")
+    assert layout.visible_text == "Título\n\nO governo aprovou a lei.\n\nOutro."
+    seg = split_sentences(layout.visible_text, "pt")
+    text, spans = join_mapped(seg, ["Title", "The government passed the law.", "Other."])
+    out = layout.render(text, spans, [])
+    assert out == "# Title\n\n<div>The government passed the law.</div>\n\n<!-- nota -->\n\nOther."
+    # again: a second render starts from the source, not from the first render's trees
+    assert layout.render(text, spans, []) == out
+
+
+def test_a_markdown_document_that_is_only_html_has_visible_text() -> None:
+    layout = parse('<p>A lei <img src="x.png" alt="foto"> de <code>v1</code></p>', "markdown")
+    assert layout.visible_text == "A lei de v1"
+    assert layout.extras == ("foto",)
+    assert layout.protected == ((9, 11),)
+
+
+def test_inline_html_in_markdown_delimits_words() -> None:
+    layout = parse("Texto e<br>quebra de <b>linha</b> no <code>x y</code>.", "markdown")
+    assert layout.visible_text == "Texto e\nquebra de linha no x y."  # <br> is a line break, not a join
+    assert layout.protected == ((27, 30),)

@@ -106,3 +106,17 @@ def test_long_text(tagger: Tagger) -> None:
     tags = tagger.tag(text, "pt", text)
     assert {"open-source", "artificial-intelligence", "ai-policy", "big-tech"} <= topics(tags)
     assert_offsets(tags, text, text)
+
+
+def test_evidence_is_bounded_per_field_and_the_score_counts_every_match(tagger: Tagger) -> None:
+    from service.core.tagging.scoring import MAX_EVIDENCE
+
+    text = ("A inteligência artificial avança. " * 3000)[:100_000]
+    tags = {tag.topic: tag for tag in tagger.tag(text, "pt", text.replace("inteligência artificial", "AI"))}
+    evidence = tags["artificial-intelligence"].evidence
+    assert len([e for e in evidence if e.field == "source"]) == MAX_EVIDENCE == 50
+    assert len([e for e in evidence if e.field == "translation"]) == MAX_EVIDENCE
+    starts = [e.start for e in evidence if e.field == "source"]
+    assert starts == sorted(starts)
+    few = {tag.topic: tag for tag in tagger.tag(text[:1000], "pt")}
+    assert tags["artificial-intelligence"].score >= few["artificial-intelligence"].score

@@ -157,3 +157,10 @@ def test_real_engine_keeps_every_term_through_the_fallback(engine: ArgosTranslat
         for slot in item.slots:
             assert result.text.count(slot.replacement) == 1, (result.text, slot)
     assert results[1].text.count("open source") == 1
+
+
+def test_control_characters_reach_the_engine_as_spaces() -> None:
+    masked = protect("Texto\x00com nulo\x1fno governo v1.2 e\x7ffim")
+    assert masked.source == "Texto\x00com nulo\x1fno governo v1.2 e\x7ffim"  # the source keeps them
+    assert masked.text == "Texto com nulo no governo %s e fim"
+    assert fallback_units(masked) == ["Texto com nulo no governo", "e fim"]
