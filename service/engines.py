@@ -71,7 +71,7 @@ def argos_engine_factory(settings: Settings, arrivals: Arrivals | None = None) -
         if settings.cache_size > 0:
             engine = CachingTranslator(engine, settings.cache_size, max_bytes=settings.cache_bytes,
                                        max_entry_chars=settings.cache_max_entry_chars)
-        return MeteredTranslator(engine, package.sentencepiece_model, settings.slice_tokens)
+        return MeteredTranslator(engine, package.sentencepiece_model, settings.slice_tokens, work_budget(settings))
 
     return build
 

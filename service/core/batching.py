@@ -16,6 +16,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from service.core.deadline import check_deadline
+from service.core.deadline import remaining as time_left
 from service.core.translate import SentenceResult, SentenceTranslator, translate_scored
 from service.core.translate.results import check_alternatives
 
@@ -86,7 +88,14 @@ class BatchingTranslator:
             self._pending.append(request)
             self._cond.notify_all()
             while not request.done and self._busy:
-                self._cond.wait()
+                left = time_left()
+                if left is None or not any(r is request for r in self._pending):
+                    self._cond.wait()  # no deadline, or already in the running engine call
+                elif left > 0:
+                    self._cond.wait(left)
+                else:  # past the request's deadline before an engine call took it: leave the queue
+                    self._pending = [r for r in self._pending if r is not request]
+                    check_deadline()
             if request.done:
                 return self._outcome(request)
             self._busy = True  # this caller leads the next engine call

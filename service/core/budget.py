@@ -9,17 +9,19 @@ calls (batching.py) and the request's deadline is checked.
 
 from __future__ import annotations
 
-import contextvars
 import math
-import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from service.core.deadline import DeadlineExceededError, check_deadline, deadline
 from service.core.exceptions import CoreError
 from service.core.translate import SentenceResult, SentenceTranslator, translate_scored
+from service.core.translate.windows import Tokenizer, Window, join, windows
+
+__all__ = ["DeadlineExceededError", "MeteredTranslator", "TokenCounting", "WorkBudget", "WorkBudgetExceededError",
+           "check_deadline", "deadline"]
 
 
 class WorkBudgetExceededError(CoreError):
@@ -28,31 +30,6 @@ class WorkBudgetExceededError(CoreError):
     def __init__(self, message: str, limit: str) -> None:
         super().__init__(message)
         self.limit = limit
-
-
-class DeadlineExceededError(CoreError):
-    """The request's deadline passed before its translation was done."""
-
-
-_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("ponte_deadline", default=None)
-
-
-@contextmanager
-def deadline(seconds: float | None) -> Iterator[None]:
-    """Give the work done in this block (in this thread) `seconds` from now; None: no deadline."""
-    token = _deadline.set(None if seconds is None else time.monotonic() + seconds)
-    try:
-        yield
-    finally:
-        _deadline.reset(token)
-
-
-def check_deadline() -> None:
-    """Raise DeadlineExceededError when the current block's deadline has passed."""
-    at = _deadline.get()
-    if at is not None and time.monotonic() > at:
-        raise DeadlineExceededError("the request ran out of time (PONTE_REQUEST_DEADLINE) before its translation "
-                                    "was done; retry later or send a shorter text")
 
 
 @dataclass(frozen=True)
@@ -99,41 +76,58 @@ class TokenCounting(Protocol):
 
 
 class MeteredTranslator:
-    """The outermost engine layer: counts tokens with the package's SentencePiece model and feeds the inner
-    engine in slices of at most `slice_tokens`, checking the deadline before each."""
+    """The outermost engine layer: cuts every sentence into windows (translate/windows.py), feeds the inner engine
+    in slices of windows whose worst-case output (their decoding bounds summed) is at most `slice_tokens`, and
+    checks the request's deadline before each slice, so that no sentence, however long or degenerate, keeps the
+    engine past a slice: other requests' slices get in between, and the deadline holds to one slice."""
 
-    def __init__(self, inner: SentenceTranslator, sentencepiece_model: Path, slice_tokens: int) -> None:
+    def __init__(self, inner: SentenceTranslator, sentencepiece_model: Path, slice_tokens: int,
+                 budget: WorkBudget | None = None) -> None:
         import sentencepiece
 
         self.inner = inner
         self.name = inner.name
         self.version = inner.version
         self.slice_tokens = slice_tokens
+        self.budget = budget or WorkBudget()
         self._sp = sentencepiece.SentencePieceProcessor(model_file=str(sentencepiece_model))
+        self.tokenizer = Tokenizer(self._sp)
 
     def count_tokens(self, sentences: Sequence[str]) -> list[int]:
         """Source tokens of each sentence, as the engine will see them."""
-        return [len(pieces) for pieces in self._sp.encode(list(sentences))] if sentences else []
+        return self.tokenizer.count(sentences)
 
-    def _slices(self, sentences: Sequence[str]) -> Iterator[Sequence[str]]:
-        """Consecutive runs of at most `slice_tokens` source tokens (one sentence at least), the deadline checked
-        before each."""
-        counts = self.count_tokens(sentences)
+    def windows(self, sentences: Sequence[str]) -> list[Window]:
+        """The sentences cut into the windows the engine is given."""
+        return windows(sentences, self.budget.chunk_tokens, self.tokenizer)
+
+    def _slices(self, parts: Sequence[Window]) -> Iterator[Sequence[Window]]:
+        """Consecutive windows whose decoding bounds add up to at most `slice_tokens` (one window at least), the
+        deadline checked before each."""
         start = 0
-        while start < len(sentences):
+        while start < len(parts):
             check_deadline()
-            end, used = start, 0
-            while end < len(sentences) and (end == start or used + counts[end] <= self.slice_tokens):
-                used += counts[end]
+            end, cost = start, 0
+            while end < len(parts):
+                bound = self.budget.output_bound([parts[end].tokens])
+                if end > start and cost + bound > self.slice_tokens:
+                    break
+                cost += bound
                 end += 1
-            yield sentences[start:end]
+            yield parts[start:end]
             start = end
 
+    def _weight(self, text: str) -> int:
+        return len(self._sp.encode(text))
+
     def translate(self, sentences: Sequence[str]) -> list[str]:
-        """Translate slice by slice, so that other requests get engine calls in between."""
-        return [text for part in self._slices(sentences) for text in self.inner.translate(part)]
+        """Translate window by window, slice by slice, so that other requests get engine calls in between."""
+        return [result.text for result in self.translate_scored(sentences)]
 
     def translate_scored(self, sentences: Sequence[str], alternatives: int = 0) -> list[SentenceResult]:
-        """As translate(), with scores, flags and alternatives (service.core.translate.translate_scored)."""
-        return [result for part in self._slices(sentences)
-                for result in translate_scored(self.inner, part, alternatives)]
+        """As translate(), with scores, flags and alternatives (service.core.translate.translate_scored); a sentence
+        of several windows gets their texts joined, their scores weighted by output length, and no alternatives."""
+        parts = self.windows(sentences)
+        results = [result for part in self._slices(parts)
+                   for result in translate_scored(self.inner, [window.text for window in part], alternatives)]
+        return join(len(sentences), parts, results, self._weight)

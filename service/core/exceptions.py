@@ -45,7 +45,7 @@ class EmptyDocumentError(CoreError):
 class DocumentTooLongError(CoreError):
     """The document's visible text is longer than the service takes."""
 
-    def __init__(self, length: int, limit: int) -> None:
-        super().__init__(f"the visible text has {length} characters; the limit is {limit}")
+    def __init__(self, length: int, limit: int, what: str = "the visible text") -> None:
+        super().__init__(f"{what} has {length} characters; the limit is {limit} (PONTE_MAX_CHARS)")
         self.length = length
         self.limit = limit

@@ -27,6 +27,7 @@ from service.core.detect import (
 from service.core.exceptions import (
     CoreError,
     DocumentTooLongError,
+    EmptyDocumentError,
     LanguageNotDetectedError,
     UnsupportedLanguageError,
 )
@@ -245,10 +246,14 @@ class Pipeline:
         self.documents: BoundedLru[_CacheKey, Analysis] = documents if documents is not None else BoundedLru(0)
 
     def layout(self, text: str, fmt: Format = "text") -> Layout:
-        """The document's layout; raises EmptyDocumentError, or DocumentTooLongError over max_chars."""
+        """The document's layout; raises EmptyDocumentError, or DocumentTooLongError when the text the engine
+        would see (the visible text and the extras: alt and title values, image descriptions) is over max_chars."""
         layout = parse(text, fmt)
-        if self.max_chars is not None and len(layout.visible_text) > self.max_chars:
-            raise DocumentTooLongError(len(layout.visible_text), self.max_chars)
+        if self.max_chars is not None:
+            seen = len(layout.visible_text) + sum(len(extra) for extra in layout.extras)
+            if seen > self.max_chars:
+                what = "the visible text" if not layout.extras else "the visible text with its alt/title texts"
+                raise DocumentTooLongError(seen, self.max_chars, what)
         return layout
 
     def detect(self, text: str, fmt: Format = "text") -> Detection:
@@ -304,6 +309,19 @@ class Pipeline:
             merged[entries] = merge(self.glossary, entries)
         return merged[entries]
 
+    def _amplified(self, index: int, layout: Layout, masked: Sequence[Masked],
+                   results: list[Analysis | CoreError | None]) -> bool:
+        """Whether glossary targets would grow the text past max_chars (then its problem is put in `results`):
+        a short term with a long target, matched thousands of times, would make an answer of megabytes."""
+        if self.max_chars is None:
+            return False
+        growth = sum(len(slot.replacement) - len(slot.text) for item in masked for slot in item.slots)
+        seen = len(layout.visible_text) + sum(len(extra) for extra in layout.extras) + max(0, growth)
+        if seen <= self.max_chars:
+            return False
+        results[index] = DocumentTooLongError(seen, self.max_chars, "the text with its glossary targets")
+        return True
+
     def analyze(self, document: Document) -> Analysis:
         """Detect, translate and tag one document; raises CoreError on a document-level problem."""
         result = self.analyze_many([document])[0]
@@ -354,10 +372,15 @@ class Pipeline:
                 except CoreError as exc:
                     results[i] = exc
                     continue
+                if not any(char.isalnum() for char in layouts[i].visible_text):
+                    results[i] = EmptyDocumentError("the text has no letters or digits (only invisible, control or "
+                                                    "symbol characters): there is nothing to translate")
+                    continue
                 segmentations[i] = split_sentences(layouts[i].visible_text, detection.code)
                 if self.budget is not None and isinstance(engine, TokenCounting):
-                    try:
-                        self.budget.check(engine.count_tokens([s.text for s in segmentations[i].sentences]))
+                    try:  # every text the engine will see: the sentences and the extras
+                        self.budget.check(engine.count_tokens([*(s.text for s in segmentations[i].sentences),
+                                                               *layouts[i].extras]))
                     except CoreError as exc:
                         results[i] = exc
                         continue
@@ -373,9 +396,13 @@ class Pipeline:
             # call for all of them (and at most one more for the sentences that need the fallback).
             masked: list[Masked] = []
             glossaries = {i: self._glossary(documents[i].glossary, merged) for i in indices}
+            per_document = {i: [*_masked_sentences(segmentations[i], layouts[i], glossaries[i]),
+                                *(protect(extra, glossaries[i]) for extra in layouts[i].extras)] for i in indices}
+            indices = [i for i in indices if not self._amplified(i, layouts[i], per_document[i], results)]
+            if not indices:
+                continue
             for i in indices:
-                masked += _masked_sentences(segmentations[i], layouts[i], glossaries[i])
-                masked += [protect(extra, glossaries[i]) for extra in layouts[i].extras]
+                masked += per_document[i]
             scored = _ScoredCall(engine, max(documents[i].alternatives for i in indices))
             restored = iter(translate_protected(masked, scored))
             signals = iter([scored.signals(m) for m in masked])
