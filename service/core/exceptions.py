@@ -42,6 +42,10 @@ class EmptyDocumentError(CoreError):
     """The document has no visible text to work on (markup, code or whitespace only)."""
 
 
+class DocumentTooComplexError(CoreError):
+    """The document's markup is over a bound that keeps its parse linear (elements, attributes per element)."""
+
+
 class DocumentTooLongError(CoreError):
     """The document's visible text is longer than the service takes."""
 

@@ -599,7 +599,7 @@ def zip_directory(target: Target, seconds: float) -> tuple[bool, str]:
             cwd=Path(__file__).resolve().parents[2], timeout=120)
         took = time.monotonic() - started
     rss_mb = int(child.stdout.split()[-1]) / 1024 if child.stdout.split() else float("inf")
-    ok = child.returncode != 0 and took < 2 and rss_mb < 200 and "entries" in child.stderr
+    ok = child.returncode != 0 and took < 2 and rss_mb < 200 and "files; the limit" in child.stderr
     return ok, f"exit {child.returncode} after {took:.1f} s, {rss_mb:.0f} MB; {child.stderr.strip()[-120:]}"
 
 
