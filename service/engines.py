@@ -60,6 +60,7 @@ def work_budget(settings: Settings) -> WorkBudget:
 def argos_engine_factory(settings: Settings, arrivals: Arrivals | None = None) -> EngineFactory:
     """Build CTranslate2 engines for packages, with the sentence cache in front when enabled."""
     options = decoding_options(settings)
+    budget = work_budget(settings)
 
     def build(package: InstalledPackage) -> SentenceTranslator:
         engine: SentenceTranslator = ArgosTranslator(
@@ -67,11 +68,12 @@ def argos_engine_factory(settings: Settings, arrivals: Arrivals | None = None) -
             inter_threads=settings.inter_threads, compute_type=settings.compute_type)
         if settings.batch_wait_ms > 0:
             engine = BatchingTranslator(engine, settings.batch_wait_ms / 1000.0, settings.batch_max_sentences,
-                                        arrivals)
+                                        arrivals, cost=budget.worst_output(package.sentencepiece_model),
+                                        max_cost=settings.slice_tokens)
         if settings.cache_size > 0:
             engine = CachingTranslator(engine, settings.cache_size, max_bytes=settings.cache_bytes,
                                        max_entry_chars=settings.cache_max_entry_chars)
-        return MeteredTranslator(engine, package.sentencepiece_model, settings.slice_tokens, work_budget(settings))
+        return MeteredTranslator(engine, package.sentencepiece_model, settings.slice_tokens, budget)
 
     return build
 

@@ -373,7 +373,7 @@ class Settings:
                                                        "summed (over: 413 work-budget-exceeded)")
     request_deadline: float = setting(60.0, ge=0.1, doc="seconds a request may spend waiting for and in the engine "
                                                         "(then 503 deadline-exceeded with Retry-After)")
-    slice_tokens: int = setting(2_000, ge=1, doc="the engine works in slices of windows whose worst-case output "
+    slice_tokens: int = setting(1_000, ge=1, doc="the engine works in slices of windows whose worst-case output "
                                                  "(their decoding bounds summed) is at most this many tokens; other "
                                                  "requests get in between, and the deadline is checked")
     cache_bytes: int = setting(64 * 1024 * 1024, ge=0, doc="bytes of sentence translations kept per worker")

@@ -10,12 +10,13 @@ calls (batching.py) and the request's deadline is checked.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from service.core.deadline import DeadlineExceededError, check_deadline, deadline
+from service.core.deadline import DeadlineExceededError, check_deadline, deadline, remaining
 from service.core.exceptions import CoreError
 from service.core.translate import SentenceResult, SentenceTranslator, translate_scored
 from service.core.translate.windows import Tokenizer, Window, join, windows
@@ -51,6 +52,13 @@ class WorkBudget:
             if rest:
                 total += math.ceil(rest * self.length_ratio) + self.length_extra
         return total
+
+    def worst_output(self, sentencepiece_model: Path) -> Callable[[Sequence[str]], int]:
+        """The worst-case output tokens of some sentences (windows), counted with this SentencePiece model."""
+        import sentencepiece
+
+        tokenizer = Tokenizer(sentencepiece.SentencePieceProcessor(model_file=str(sentencepiece_model)))
+        return lambda texts: self.output_bound(tokenizer.count(texts))
 
     def check(self, token_counts: Sequence[int]) -> None:
         """Raise WorkBudgetExceededError when the sentences' cost is over a bound."""
@@ -103,18 +111,28 @@ class MeteredTranslator:
 
     def _slices(self, parts: Sequence[Window]) -> Iterator[Sequence[Window]]:
         """Consecutive windows whose decoding bounds add up to at most `slice_tokens` (one window at least), the
-        deadline checked before each."""
+        deadline checked before each. Near the deadline a slice holds only what the time left can pay for, at the
+        rate the request's own slices have cost so far (seconds per worst-case output token), so that the last one
+        ends close to the deadline rather than a whole slice after it."""
         start = 0
+        rate: float | None = None
         while start < len(parts):
             check_deadline()
+            left = remaining()
+            limit = self.slice_tokens
+            if left is not None and rate:
+                limit = max(1, min(limit, int(left / rate)))
             end, cost = start, 0
             while end < len(parts):
                 bound = self.budget.output_bound([parts[end].tokens])
-                if end > start and cost + bound > self.slice_tokens:
+                if end > start and cost + bound > limit:
                     break
                 cost += bound
                 end += 1
+            began = time.monotonic()
             yield parts[start:end]
+            spent = (time.monotonic() - began) / max(1, cost)
+            rate = spent if rate is None else max(spent, (rate + spent) / 2)
             start = end
 
     def _weight(self, text: str) -> int:
