@@ -144,3 +144,53 @@ def test_text_without_letters_or_digits_is_not_translated(client: ContractClient
     response = client.post(path, json={"text": text, "source_language": "pt"})
     assert response.status_code == 422, response.get_data(as_text=True)
     assert "no letters or digits" in response.get_json()["detail"]
+
+
+def test_an_engine_call_takes_other_requests_only_while_their_cost_fits() -> None:
+    calls: list[list[str]] = []
+    gate = threading.Event()
+
+    class Recording(FakeTranslator):
+        def translate(self, sentences: Sequence[str]) -> list[str]:
+            gate.wait(5)
+            calls.append(list(sentences))
+            return super().translate(sentences)
+
+    batcher = BatchingTranslator(Recording(), max_wait=0.05, cost=lambda texts: 100 * len(texts), max_cost=300)
+    first = threading.Thread(target=batcher.translate, args=(["lead"],))
+    first.start()
+    time.sleep(0.1)  # the first call holds the engine; the others queue behind it
+    others = [threading.Thread(target=batcher.translate, args=([f"s{i}a", f"s{i}b"],)) for i in range(4)]
+    for thread in others:
+        thread.start()
+    time.sleep(0.1)
+    gate.set()
+    for thread in [first, *others]:
+        thread.join()
+    assert sorted(s for call in calls for s in call) == sorted(["lead", *(f"s{i}{x}" for i in range(4) for x in "ab")])
+    assert max(len(call) for call in calls) <= 3  # 300 of cost: one request of 2 sentences and the leader's 1
+
+
+def test_slices_shrink_as_the_deadline_nears(sentencepiece_model: Path) -> None:
+    class Timed(FakeTranslator):
+        def translate(self, sentences: Sequence[str]) -> list[str]:
+            time.sleep(0.1 * len(sentences))  # 0.1 s per window
+            return super().translate(sentences)
+
+    inner = Timed()
+    sentence = "O governo aprovou a lei."
+    budget = WorkBudget()
+    metered = MeteredTranslator(inner, sentencepiece_model, budget=budget,
+                                slice_tokens=5 * budget.output_bound(metered_tokens(sentencepiece_model, sentence)))
+    started = time.monotonic()
+    with deadline(1.2), pytest.raises(DeadlineExceededError):
+        metered.translate([f"{sentence} {i}" for i in range(40)])
+    # slices of 5 windows end at 0.5 and 1.0 s; the third would end at 1.5 s: it holds only what 0.2 s pays for
+    assert time.monotonic() - started < 1.4
+    assert [len(call) for call in inner.calls][:2] == [5, 5] and len(inner.calls[2]) < 5
+
+
+def metered_tokens(sentencepiece_model: Path, sentence: str) -> list[int]:
+    import sentencepiece
+
+    return [len(sentencepiece.SentencePieceProcessor(model_file=str(sentencepiece_model)).encode(f"{sentence} 10"))]
