@@ -60,13 +60,16 @@ class WorkBudget:
         tokenizer = Tokenizer(sentencepiece.SentencePieceProcessor(model_file=str(sentencepiece_model)))
         return lambda texts: self.output_bound(tokenizer.count(texts))
 
-    def check(self, token_counts: Sequence[int]) -> None:
-        """Raise WorkBudgetExceededError when the sentences' cost is over a bound."""
-        source = sum(token_counts)
+    def check_source(self, source: int) -> None:
+        """Raise WorkBudgetExceededError when `source` tokens are over the source bound."""
         if source > self.max_source_tokens:
             raise WorkBudgetExceededError(
                 f"the text is {source} model tokens; the limit is {self.max_source_tokens} per request "
                 "(PONTE_MAX_SOURCE_TOKENS): split it", "max_source_tokens")
+
+    def check(self, token_counts: Sequence[int]) -> None:
+        """Raise WorkBudgetExceededError when the sentences' cost is over a bound."""
+        self.check_source(sum(token_counts))
         output = self.output_bound(token_counts)
         if output > self.max_output_tokens:
             raise WorkBudgetExceededError(

@@ -386,6 +386,23 @@ def slow_readers(target: Target, seconds: float) -> tuple[bool, str]:
     return status == 200, f"8 non-reading connections held {seconds:.0f} s; another client's request then got {status}"
 
 
+def many_at_once(target: Target, seconds: float, count: int = 20) -> tuple[bool, str]:
+    """One client sends `count` costly analyses at once, again and again: the front lets it have
+    PONTE_MAX_CLIENT_REQUESTS in progress (429 for the rest), so the other clients keep their threads; no 5xx."""
+    text = " ".join(f"O governo aprovou a lei número {i} sobre dados." for i in range(80))
+    seen: list[int] = []
+    until = time.monotonic() + seconds
+
+    def loop(_: int) -> None:
+        while time.monotonic() < until:
+            seen.append(post_json(target, "/v1/analyze", {"text": text, "source_language": "pt"}, 120)[0])
+
+    with ThreadPoolExecutor(count) as pool:
+        list(pool.map(loop, range(count)))
+    ok = 429 in seen and 200 in seen and not any(s >= 500 or s == 0 for s in seen)
+    return ok, f"statuses {','.join(f'{s}x{seen.count(s)}' for s in sorted(set(seen)))}"
+
+
 def idle_connections(target: Target, seconds: float, count: int = 2300) -> tuple[bool, str]:
     """`count` connections opened and left idle: the probe must not notice; the server closes them after its
     timeout (header timeout, + 3 s)."""
@@ -712,6 +729,7 @@ ATTACKS: list[tuple[str, Callable[[Target, float], tuple[bool, str]]]] = [
     ("1 MiB body in 1-byte chunks (x4)", one_byte_chunks),
     ("8 clients that never read large answers", slow_readers),
     ("2,300 idle connections", idle_connections),
+    ("one client, 20 analyses at once", many_at_once),
     ("Content-Length 2 MiB, no body (x12)", content_length_no_body),
     ("Expect: 100-continue", expect_continue),
     # issue 21: the engine and the parsers
