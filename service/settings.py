@@ -345,7 +345,7 @@ class Settings:
     # and let concurrent requests meet in the batching queue.
     workers: int = setting(factory=cpu_count, ge=1, shown="CPUs usable (cgroup quota, affinity)",
                            doc="gunicorn workers (one model copy each)")
-    threads: int = setting(8, ge=1, doc="threads per gunicorn worker (they mostly wait for the engine)")
+    threads: int = setting(16, ge=1, doc="threads per gunicorn worker (they mostly wait for the engine)")
     max_requests: int = setting(0, ge=0, doc="gunicorn worker recycling after this many requests (0: never)")
     max_requests_jitter: int = setting(0, ge=0, doc="random jitter added to `PONTE_MAX_REQUESTS`")
     timeout: int = setting(120, ge=1, doc="gunicorn worker timeout, seconds")
@@ -363,7 +363,7 @@ class Settings:
                                                              "headers, and an idle connection is kept (then closed)")
     client_body_timeout: float = setting(10.0, ge=0.1, doc="seconds the front waits between two reads of a body or "
                                                            "two writes of an answer (then closed)")
-    max_client_requests: int = setting(4, ge=1, doc="`/v1/` requests one client address may have in progress at "
+    max_client_requests: int = setting(8, ge=1, doc="`/v1/` requests one client address may have in progress at "
                                                     "once (429 past it), below PONTE_THREADS so that one client "
                                                     "never takes every thread of a worker")
     # The work budget of one request (service/core/budget.py), in the model's SentencePiece tokens: what the

@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -63,8 +64,9 @@ def _serve_behind_nginx(settings: Settings, argv: list[str]) -> int:
     try:
         while nginx is None and not stopping and gunicorn.poll() is None:
             if socket_path.exists():  # nginx opens the port once the app can be reached
-                nginx = subprocess.Popen(nginx_command,  # noqa: S603
+                nginx = subprocess.Popen(nginx_command, stderr=subprocess.PIPE,  # noqa: S603
                                          preexec_fn=lambda: parent_death_signal(signal.SIGQUIT))
+                threading.Thread(target=_relay, args=(nginx,), name="nginx-log", daemon=True).start()
             else:
                 time.sleep(0.05)
         while not stopping and gunicorn.poll() is None and (nginx is None or nginx.poll() is None):
@@ -80,6 +82,25 @@ def _serve_behind_nginx(settings: Settings, argv: list[str]) -> int:
         return _stop(settings, gunicorn, nginx, failed=not stopping)
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
+
+
+_NGINX_LEVELS = {b"emerg": logging.ERROR, b"alert": logging.ERROR, b"crit": logging.ERROR, b"error": logging.WARNING,
+                 b"warn": logging.WARNING, b"notice": logging.INFO, b"info": logging.INFO}
+_nginx_log = logging.getLogger("nginx.error")
+
+
+def _relay(nginx: subprocess.Popen[bytes]) -> None:
+    """nginx's stderr into the one log: its access lines are JSON already and pass as they are; its error lines
+    ("2026/12/04 00:51:51 [error] 17508#17508: *9 client intended to send too large body...") become log records
+    (nginx's `error` is a client's mistake: a warning here)."""
+    assert nginx.stderr is not None
+    for raw in nginx.stderr:
+        if raw.startswith(b"{"):
+            sys.stderr.buffer.write(raw)
+            sys.stderr.buffer.flush()
+            continue
+        level = next((value for name, value in _NGINX_LEVELS.items() if b"[" + name + b"]" in raw[:40]), logging.INFO)
+        _nginx_log.log(level, "%s", raw.decode("utf-8", "replace").rstrip())
 
 
 def _stop(settings: Settings, gunicorn: subprocess.Popen[bytes], nginx: subprocess.Popen[bytes] | None, *,
