@@ -371,8 +371,8 @@ class Settings:
     max_source_tokens: int = setting(60_000, ge=1, doc="source tokens per document (over: 413 work-budget-exceeded)")
     max_output_tokens: int = setting(80_000, ge=1, doc="worst-case output tokens per document, the decoding bounds "
                                                        "summed (over: 413 work-budget-exceeded)")
-    request_deadline: float = setting(60.0, ge=0.1, doc="seconds a request may spend waiting for and in the engine "
-                                                        "(then 503 deadline-exceeded with Retry-After)")
+    request_deadline: float = setting(60.0, ge=0.1, doc="seconds from a request's first byte (as the front saw it) to "
+                                                        "its translation (then 503 deadline-exceeded with Retry-After)")
     slice_tokens: int = setting(1_000, ge=1, doc="the engine works in slices of windows whose worst-case output "
                                                  "(their decoding bounds summed) is at most this many tokens; other "
                                                  "requests get in between, and the deadline is checked")

@@ -364,16 +364,17 @@ def one_byte_chunks(target: Target, seconds: float, clients: int = 4) -> tuple[b
     return ok, f"statuses {sorted({s for s, _ in results})}, worst {worst:.1f} s (limit 15 s)"
 
 
-def slow_readers(target: Target, seconds: float) -> tuple[bool, str]:
-    """8 clients send a 15 KB request whose answer is large, then 30 more pipelined behind it, and never read:
-    the probe must not notice, and the server must still answer a fresh request from one of these clients."""
+def slow_readers(target: Target, seconds: float, connections: int = 40) -> tuple[bool, str]:
+    """`connections` clients (more than the 2 x 16 gunicorn threads) each send a 15 KB translation whose answer is
+    large and 30 requests for the 40 KB contract pipelined behind it, and never read: the probe must not notice
+    (no thread waits for them), and another client's request is then answered."""
     sentences = " ".join(f"O governo aprovou a lei número {i} ontem." for i in range(350))[:15000]
     payload = json.dumps({"text": sentences, "source_language": "pt", "alternatives": 3}).encode()
     one = (b"POST /v1/translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
            + str(len(payload)).encode() + b"\r\n\r\n" + payload)
     spec = b"GET /openapi.yaml HTTP/1.1\r\nHost: x\r\n\r\n" * 30
     socks = []
-    for _ in range(8):
+    for _ in range(connections):
         sock = _connect(target)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         with suppress(OSError):
@@ -383,7 +384,8 @@ def slow_readers(target: Target, seconds: float) -> tuple[bool, str]:
     status, _ = http_call(target, "GET", "/openapi.yaml", timeout=5, source=PROBE_ADDRESS)
     for sock in socks:
         sock.close()
-    return status == 200, f"8 non-reading connections held {seconds:.0f} s; another client's request then got {status}"
+    return status == 200, f"{connections} non-reading connections held {seconds:.0f} s; another client's " \
+                          f"request then got {status}"
 
 
 def many_at_once(target: Target, seconds: float, count: int = 20) -> tuple[bool, str]:
@@ -727,7 +729,7 @@ ATTACKS: list[tuple[str, Callable[[Target, float], tuple[bool, str]]]] = [
     ("70 KiB head, no blank line (x8)", huge_head),
     ("malformed chunk sizes and terminator", bad_chunks),
     ("1 MiB body in 1-byte chunks (x4)", one_byte_chunks),
-    ("8 clients that never read large answers", slow_readers),
+    ("40 clients that never read large answers", slow_readers),
     ("2,300 idle connections", idle_connections),
     ("one client, 20 analyses at once", many_at_once),
     ("Content-Length 2 MiB, no body (x12)", content_length_no_body),
