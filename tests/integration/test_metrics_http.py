@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,7 +44,12 @@ def test_several_workers_add_up(recycling_server: Server) -> None:
 
     assert concurrently(sent, send) == [200] * sent
 
+    # a recycled worker's replacement starts after the last requests of the old one: wait for it (a loaded machine)
+    deadline = time.monotonic() + 20
     scraped = samples(get(recycling_server, "/metrics").text)
+    while value(scraped, "ponte_worker_starts_total") <= 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+        scraped = samples(get(recycling_server, "/metrics").text)
     assert value(scraped, "ponte_http_requests_total", route="/v1/detect", status="200") == sent
     assert value(scraped, "ponte_http_request_duration_seconds_count", route="/v1/detect") == sent
     assert value(scraped, "ponte_workers") == 2  # live workers only (dead ones are marked so)
@@ -63,6 +69,8 @@ def test_server_logs_are_json_lines_without_text(recycling_server: Server) -> No
     response = requests.post(recycling_server.url + "/v1/detect", json={"text": secret},
                              headers={"X-Request-ID": "soak-check-1"}, timeout=30)
     assert response.headers["X-Request-ID"] == "soak-check-1"
+    # nginx writes its line once the answer is sent, a moment after the client has it
+    recycling_server.wait_for_log('"logger": "nginx.access", "message": "POST 200", "request_id": "soak-check-1"')
     lines = [line for line in recycling_server.log().splitlines() if line.strip()]
     # every line, gunicorn's too, is JSON; but the CLI's own line before it execs gunicorn
     parsed = [json.loads(line) for line in lines if "starting gunicorn" not in line]
