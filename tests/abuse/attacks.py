@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 SHORT = {"text": "O governo aprovou a nova lei de proteção de dados.", "source_language": "pt"}
-SLOW_SOCKETS = 12  # more than 2 workers x 4 threads
+SLOW_SOCKETS = 40  # more than 2 workers x 16 threads, from 5 addresses (each under the per-client limit of 8)
+SLOW_ADDRESSES = tuple(f"127.0.0.{i}" for i in range(3, 8))
 EMOJI = ("👩\u200d💻 a " * 40000)[:100000]  # a letter in each group: only invisible and symbol characters are a 422
 # The probe comes from another loopback address than the attackers, as a real client would: per-address
 # limits of the front apply to the attacker, not to everyone.
@@ -210,7 +211,7 @@ def slow_headers(target: Target, seconds: float) -> tuple[bool, str]:
     """SLOW_SOCKETS connections sending their headers a byte every 0.5 s: each must be closed (a 408 answer counts
     as closed) within the header timeout, plus 2 s."""
     head = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 2000
-    socks = [_connect(target) for _ in range(SLOW_SOCKETS)]
+    socks = [_connect(target, SLOW_ADDRESSES[i % len(SLOW_ADDRESSES)]) for i in range(SLOW_SOCKETS)]
     started = time.monotonic()
     limit = target.header_timeout + 2.0
     closed_at: dict[int, float] = {}
@@ -243,13 +244,12 @@ def short_bodies(target: Target, seconds: float) -> tuple[bool, str]:
                b"Content-Length: 100\r\n\r\n{\"text\": \"")
     limit = target.body_timeout + 2.0
     until = time.monotonic() + max(seconds, limit + 1)
-    opened: list[tuple[socket.socket, float]] = []
     held: list[float] = []
     lock = threading.Lock()
 
-    def hold() -> None:
+    def hold(address: str) -> None:
         while time.monotonic() < until:
-            sock = _connect(target)
+            sock = _connect(target, address)
             sock.send(request)
             start = time.monotonic()
             closed, _ = _closed_within(sock, min(limit + 3, max(0.1, until - start)))
@@ -257,12 +257,12 @@ def short_bodies(target: Target, seconds: float) -> tuple[bool, str]:
                 held.append(time.monotonic() - start if closed else float("inf"))
             sock.close()
 
-    threads = [threading.Thread(target=hold) for _ in range(SLOW_SOCKETS)]
+    threads = [threading.Thread(target=hold, args=(SLOW_ADDRESSES[i % len(SLOW_ADDRESSES)],))
+               for i in range(SLOW_SOCKETS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    del opened
     finished = [h for h in held if h != float("inf")]
     ok = bool(finished) and max(finished) <= limit and len(finished) >= SLOW_SOCKETS
     return ok, f"{len(held)} connections, {len(finished)} closed by the server, longest held " \
@@ -717,8 +717,8 @@ def unique_texts(target: Target, count: int, chars: int = 20_000) -> tuple[bool,
 
 ATTACKS: list[tuple[str, Callable[[Target, float], tuple[bool, str]]]] = [
     # the last round's
-    ("slow headers (12 sockets, 1 byte/0.5 s)", slow_headers),
-    ("short bodies (12 sockets, CL 100, 10 sent)", short_bodies),
+    ("slow headers (40 sockets, 1 byte/0.5 s)", slow_headers),
+    ("short bodies (40 sockets, CL 100, 10 sent)", short_bodies),
     ("chunked body 1.2 MiB", chunked_over_limit),
     ("100k chars emoji+ZWJ x4 clients", lambda t, s: long_documents(t, s, EMOJI)),
     ("100k chars 'X{i}. ' x4 clients",
