@@ -52,6 +52,12 @@ RUN mkdir -p /opt/argos/xdg/data/argos-translate /opt/argos/xdg/config/argos-tra
 
 FROM ${BASE_IMAGE}
 ARG PONTE_LANGUAGES=pt
+# nginx, the HTTP front `serve` runs before gunicorn: Debian's nginx-light, unless the base has it (the Debian-made
+# base of tools/container/base.sh does, so that build needs no network)
+# hadolint ignore=DL3008
+RUN if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+      apt-get update && apt-get install -y --no-install-recommends nginx-light && rm -rf /var/lib/apt/lists/*; \
+    fi
 RUN groupadd --system --gid 10001 ponte \
  && useradd --system --uid 10001 --gid ponte --home-dir /home/ponte --create-home ponte
 COPY --from=build /opt/venv /opt/venv

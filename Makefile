@@ -12,7 +12,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' pyproject.toml)
 IMAGE ?= ponte:$(VERSION)
 
-.PHONY: run test test-fast test-determinism lint typecheck unit image container-check venv clean bench audit fuzz soak eval-tags eval-iptc test-browser abuse eval-translation check-alerts test-spark bench-spark test-files bench-files
+.PHONY: run test nginx test-fast test-determinism lint typecheck unit image container-check venv clean bench audit fuzz soak eval-tags eval-iptc test-browser abuse eval-translation check-alerts test-spark bench-spark test-files bench-files
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,13 +27,18 @@ $(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
 
 venv: $(RUNTIME_STAMP)
 
-## make run: install what is missing, make sure the pt->en model is installed, serve on PONTE_HOST:PONTE_PORT
+## make run: install what is missing (nginx too, unless PONTE_FRONT=none), make sure the pt->en model is installed,
+## serve on PONTE_HOST:PONTE_PORT: nginx in front of gunicorn
 run: $(RUNTIME_STAMP)
+	[ "$${PONTE_FRONT:-nginx}" = none ] || bash tools/nginx_setup.sh
 	$(PY) -m service models ensure
 	exec $(PY) -m service serve
 
-## make test: lint, type-check and the whole test suite, offline
-test: $(DEV_STAMP) lint typecheck unit
+## make test: lint, type-check and the whole test suite, offline (its servers run behind nginx, installed once)
+test: $(DEV_STAMP) nginx lint typecheck unit
+
+nginx:
+	bash tools/nginx_setup.sh
 
 ## make test-fast: core and API tests only (no subprocesses, no real servers, no corpus-wide runs): the edit-test loop
 test-fast: $(DEV_STAMP)
@@ -109,9 +114,10 @@ test-browser: $(DEV_STAMP)
 check-alerts:
 	bash tools/check_alerts.sh
 
-## make abuse: every hostile-client attack against a real server, with a probe for /healthz and a short analyze
-## (tests/abuse/attacks.py; PONTE_ABUSE_SECONDS per attack, PONTE_ABUSE_TEXTS unique 100k texts for memory)
-abuse: $(DEV_STAMP)
+## make abuse: every hostile-client attack against the supported deployment (nginx in front of 2 gunicorn workers),
+## each a pass/fail row with a probe for /healthz and a short analyze beside it; fails when a row fails
+## (tests/abuse/attacks.py; PONTE_ABUSE_SECONDS per attack, PONTE_ABUSE_TEXTS unique texts for the memory phase)
+abuse: $(DEV_STAMP) nginx
 	OMP_NUM_THREADS=1 $(PY) -m tests.abuse.attacks
 
 ## make eval-translation: chrF/BLEU on the held-out pt/en set, flagged vs unflagged chrF, AUC of the score

@@ -47,9 +47,9 @@ except ConfigError as exc:  # one line, not gunicorn's traceback of its config f
 wsgi_app = "service.web.wsgi:app"
 bind = [f"{_settings.host}:{_settings.port}"]
 workers = _settings.workers
-# gthread whose event loop reads each request whole before a thread serves it, with a health lane and a
-# small-request lane: slow clients hold no thread (service/web/worker.py).
-worker_class = "service.web.worker.BufferingThreadWorker"
+# Threads, each waiting for the engine (which releases the GIL). `serve` puts nginx in front (PONTE_FRONT): it reads
+# every request and answer whole, so a gunicorn thread never waits for a client (docs/operations.md).
+worker_class = "gthread"
 threads = _settings.threads
 # Models are loaded in each worker after the fork: CTranslate2 translators are not fork-safe.
 preload_app = False

@@ -188,6 +188,8 @@ def main() -> int:
     # 2. the service, cache off for throughput
     rows: list[tuple[str, float, float, float, float]] = []
     extra = dict(item.split("=", 1) for item in args.env)
+    # one client at concurrency 16: PONTE_MAX_CLIENT_REQUESTS must let it
+    extra.setdefault("PONTE_MAX_CLIENT_REQUESTS", "64")
     server = Server(packages, work / "server.log", PONTE_CACHE_SIZE="0", PONTE_DOCUMENT_CACHE_CHARS="0",
                     PONTE_WORKERS=str(args.workers), **extra)
     server.start(ready_within=120)

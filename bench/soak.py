@@ -226,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     packages = work / "packages"
     install_archive(args.model, packages)
     server = Server(packages, work / "server.log", PONTE_WORKERS=str(args.workers),
-                    PONTE_MAX_REQUESTS=str(args.max_requests), PONTE_MAX_REQUESTS_JITTER=str(args.jitter))
+                    PONTE_MAX_REQUESTS=str(args.max_requests), PONTE_MAX_REQUESTS_JITTER=str(args.jitter),
+                    PONTE_MAX_CLIENT_REQUESTS=str(args.concurrency))  # one client at --concurrency: let it
     assert server.url.startswith("http://127.0.0.1:")  # loopback only
     boot = server.start(ready_within=120)
     assert server.process is not None

@@ -63,6 +63,7 @@ def argos_engine_factory(settings: Settings, arrivals: Arrivals | None = None) -
     """Build CTranslate2 engines for packages (sentences in capitals sent sentence-cased), with the batching queue
     and the sentence cache in front when enabled."""
     options = decoding_options(settings)
+    budget = work_budget(settings)
 
     def build(package: InstalledPackage) -> SentenceTranslator:
         tokenizer = Tokenizer(package.sentencepiece_model)  # one per package: the budget's and the engine's
@@ -71,11 +72,12 @@ def argos_engine_factory(settings: Settings, arrivals: Arrivals | None = None) -
             inter_threads=settings.inter_threads, compute_type=settings.compute_type, tokenizer=tokenizer))
         if settings.batch_wait_ms > 0:
             engine = BatchingTranslator(engine, settings.batch_wait_ms / 1000.0, settings.batch_max_sentences,
-                                        arrivals)
+                                        arrivals, cost=budget.worst_output(tokenizer),
+                                        max_cost=settings.slice_tokens)
         if settings.cache_size > 0:
             engine = CachingTranslator(engine, settings.cache_size, max_bytes=settings.cache_bytes,
                                        max_entry_chars=settings.cache_max_entry_chars)
-        return MeteredTranslator(engine, tokenizer, settings.slice_tokens)
+        return MeteredTranslator(engine, tokenizer, settings.slice_tokens, budget)
 
     return build
 

@@ -15,6 +15,7 @@ from marshmallow import ValidationError
 from service.core.budget import DeadlineExceededError, WorkBudgetExceededError
 from service.core.exceptions import (
     CoreError,
+    DocumentTooComplexError,
     DocumentTooLongError,
     EmptyDocumentError,
     LanguageNotDetectedError,
@@ -162,7 +163,7 @@ def from_core_error(exc: CoreError) -> ApiError:
         return WorkTooLarge(str(exc), limit=exc.limit)
     if isinstance(exc, DeadlineExceededError):
         return DeadlineExceeded(str(exc), headers={"Retry-After": "30"})
-    if isinstance(exc, EmptyDocumentError | DocumentTooLongError):
+    if isinstance(exc, EmptyDocumentError | DocumentTooLongError | DocumentTooComplexError):
         return InvalidRequest(str(exc), errors=[{"pointer": "/text", "detail": str(exc)}])
     return ApiError(str(exc))
 

@@ -214,6 +214,16 @@ def _check_folder(path: Path | None) -> None:
         raise ValueError(f"no such folder {path}")
 
 
+def _check_upstream(value: str) -> None:
+    if value.startswith("unix:"):
+        if not value[5:].startswith("/"):
+            raise ValueError("a unix socket upstream is `unix:/absolute/path`")
+        return
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ValueError(f"must be host:port or unix:/path, got {value!r}")
+
+
 def _check_rate_limit(value: str | None) -> None:
     if value is None:
         return
@@ -343,19 +353,27 @@ class Settings:
     # and let concurrent requests meet in the batching queue.
     workers: int = setting(factory=cpu_count, ge=1, shown="CPUs usable (cgroup quota, affinity)",
                            doc="gunicorn workers (one model copy each)")
-    threads: int = setting(4, ge=1, doc="threads per gunicorn worker")
+    threads: int = setting(16, ge=1, doc="threads per gunicorn worker (they mostly wait for the engine)")
     max_requests: int = setting(0, ge=0, doc="gunicorn worker recycling after this many requests (0: never)")
     max_requests_jitter: int = setting(0, ge=0, doc="random jitter added to `PONTE_MAX_REQUESTS`")
     timeout: int = setting(120, ge=1, doc="gunicorn worker timeout, seconds")
     graceful_timeout: int = setting(30, ge=0, doc="seconds in-flight requests get to finish after SIGTERM")
-    # Slow clients (service/web/worker.py): a client has this long from its first byte to send its headers, and
-    # its whole request; past it 408 and the connection is closed, and no thread was ever held.
+    # The HTTP front (service/cli/front.py): nginx reads every request whole and every answer whole, with these
+    # bounds, before a gunicorn thread sees either; gunicorn then listens on a private socket only nginx uses.
+    front: Literal["nginx", "none"] = setting(
+        "nginx", doc="`nginx`: `serve` runs nginx on PONTE_HOST:PONTE_PORT in front of gunicorn (the supported "
+                     "deployment); `none`: gunicorn listens there itself, behind a proxy of yours (the Kubernetes "
+                     "sidecar runs `front`)")
+    upstream: str = setting("127.0.0.1:8081", check=_check_upstream,
+                            doc="where `python -m service front` (nginx alone, the sidecar) sends requests: "
+                                "`host:port` or `unix:/path`")
     client_header_timeout: float = setting(10.0, ge=0.1, doc="seconds a client has to send its request line and "
-                                                             "headers (then 408)")
-    client_body_timeout: float = setting(30.0, ge=0.1, doc="seconds a client has to send its whole request (then 408)")
-    small_body_bytes: int = setting(16 * 1024, ge=0, doc="requests with bodies up to this many bytes have a lane of "
-                                                         "their own, never waiting behind long documents")
-    small_threads: int = setting(2, ge=1, doc="threads per worker of that lane")
+                                                             "headers, and an idle connection is kept (then closed)")
+    client_body_timeout: float = setting(10.0, ge=0.1, doc="seconds the front waits between two reads of a body or "
+                                                           "two writes of an answer (then closed)")
+    max_client_requests: int = setting(8, ge=1, doc="`/v1/` requests one client address may have in progress at "
+                                                    "once (429 past it), below PONTE_THREADS so that one client "
+                                                    "never takes every thread of a worker")
     # The work budget of one request (service/core/budget.py), in the model's SentencePiece tokens: what the
     # engine really spends, unlike characters. The defaults admit a prose document of PONTE_MAX_CHARS: 100,000
     # characters of the repository's news prose are 38,486 source tokens and a worst-case output of 83,882 tokens
@@ -364,10 +382,11 @@ class Settings:
     max_source_tokens: int = setting(60_000, ge=1, doc="source tokens per document (over: 413 work-budget-exceeded)")
     max_output_tokens: int = setting(100_000, ge=1, doc="worst-case output tokens per document, the decoding bounds "
                                                        "summed (over: 413 work-budget-exceeded)")
-    request_deadline: float = setting(60.0, ge=0.1, doc="seconds a request may spend waiting for and in the engine "
-                                                        "(then 503 deadline-exceeded with Retry-After)")
-    slice_tokens: int = setting(2_000, ge=1, doc="the engine works in slices of this many source tokens; other "
-                                                 "requests get in between")
+    request_deadline: float = setting(60.0, ge=0.1, doc="seconds from a request's first byte (as the front saw it) to "
+                                                        "its translation (then 503 deadline-exceeded with Retry-After)")
+    slice_tokens: int = setting(1_000, ge=1, doc="the engine works in slices of windows whose worst-case output "
+                                                 "(their decoding bounds summed) is at most this many tokens; other "
+                                                 "requests get in between, and the deadline is checked")
     cache_bytes: int = setting(64 * 1024 * 1024, ge=0, doc="bytes of sentence translations kept per worker")
     document_cache_bytes: int = setting(64 * 1024 * 1024, ge=0, doc="bytes of whole analyses kept per worker")
     cache_max_entry_chars: int = setting(2_000, ge=0, doc="sentences longer than this are not cached")

@@ -36,29 +36,52 @@ def refusing_socket() -> socket.socket:
 
 
 class Server:
-    """`python -m service serve` on a loopback port, with its log kept for failures."""
+    """`python -m service serve` on a loopback port, with its log kept for failures: nginx in front of gunicorn (the
+    supported deployment), or gunicorn alone with PONTE_FRONT=none."""
 
     def __init__(self, packages_dir: Path, log_path: Path, **env: str) -> None:
+        self.log_path = log_path
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PONTE_")}
+        self.env.update({"PONTE_HOST": "127.0.0.1", "PONTE_PACKAGES_DIR": str(packages_dir), "PONTE_WORKERS": "2"})
+        self.env.update(env)
+        self.front = self.env.get("PONTE_FRONT", "nginx") != "none"
+        self.process: subprocess.Popen[bytes] | None = None
+        self._reserve()
+
+    def _reserve(self) -> None:
         self.socket = listening_socket()
         self.port: int = self.socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PONTE_")}
-        self.env.update({"PONTE_HOST": "127.0.0.1", "PONTE_PORT": str(self.port),
-                         "PONTE_PACKAGES_DIR": str(packages_dir), "PONTE_WORKERS": "2",
-                         # gunicorn takes the socket we hold instead of binding PONTE_HOST:PONTE_PORT itself
-                         "GUNICORN_CMD_ARGS": f"--bind fd://{self.socket.fileno()}"})
-        self.env.update(env)
-        self.process: subprocess.Popen[bytes] | None = None
+        self.env["PONTE_PORT"] = str(self.port)
+        if not self.front:  # gunicorn takes the socket we hold instead of binding the port itself (no race)
+            self.env["GUNICORN_CMD_ARGS"] = f"--bind fd://{self.socket.fileno()}"
 
     def start(self, ready_within: float = 60.0) -> float:
-        """Start and wait for /readyz 200; return the seconds it took."""
+        """Start and wait for /readyz 200; return the seconds it took. nginx binds its port itself: the port held
+        until then is let go just before, and in the rare case another process takes it first, a new one is
+        tried."""
+        for _ in range(3):
+            if self.front:
+                self.socket.close()
+            try:
+                return self._start(ready_within)
+            except RuntimeError as exc:
+                if "Address already in use" not in str(exc):
+                    raise
+                self._reserve()
+        raise RuntimeError("no free port after three tries")
+
+    def _start(self, ready_within: float) -> float:
         started = time.monotonic()
-        self._log = self.log_path.open("wb")
+        # appending: nginx opens the same file again (its access log is /dev/stderr), and every writer must add at
+        # the end rather than at an offset of its own
+        self._log = self.log_path.open("ab")
+        passed = [] if self.front else [self.socket.fileno()]
         self.process = subprocess.Popen([sys.executable, "-m", "service", "serve"], cwd=ROOT, env=self.env,
-                                        stdout=self._log, stderr=subprocess.STDOUT, pass_fds=[self.socket.fileno()])
+                                        stdout=self._log, stderr=subprocess.STDOUT, pass_fds=passed)
         while time.monotonic() - started < ready_within:
             if self.process.poll() is not None:
+                self._log.close()
                 raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log()}")
             try:
                 if requests.get(f"{self.url}/readyz", timeout=2).status_code == 200:

@@ -164,9 +164,10 @@ def test_kustomize_with_redis_is_valid(with_redis: Path, version: str) -> None:
 
 
 def test_every_env_var_is_a_setting(deployment: dict[str, Any]) -> None:
-    names = set(env_of(container(deployment)))
-    unknown = names - settings_env_names()
-    assert not unknown, f"deployment.yaml sets variables the service does not read: {sorted(unknown)}"
+    for name in ("front", "ponte"):
+        names = set(env_of(container(deployment, name)))
+        unknown = names - settings_env_names()
+        assert not unknown, f"deployment.yaml's {name} sets variables the service does not read: {sorted(unknown)}"
 
 
 def test_redis_component_sets_only_settings() -> None:
@@ -178,14 +179,28 @@ def test_redis_component_sets_only_settings() -> None:
 
 
 def probes(c: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {kind: c[kind]["httpGet"] for kind in ("startupProbe", "readinessProbe", "livenessProbe")}
+    return {kind: c[kind] for kind in ("startupProbe", "readinessProbe", "livenessProbe") if kind in c}
+
+
+def probe_path(probe: dict[str, Any]) -> str | None:
+    """The path a probe asks: an httpGet's, or `python -m service probe --path P`'s; None for a TCP probe."""
+    if "httpGet" in probe:
+        return str(probe["httpGet"]["path"])
+    if "exec" in probe:
+        command = probe["exec"]["command"]
+        assert command[:4] == ["python", "-m", "service", "probe"]
+        return str(option(command, "--path"))
+    return None
 
 
 def test_probes_are_served_and_open(deployment: dict[str, Any], app: Flask) -> None:
-    c = container(deployment)
-    paths = {kind: probe["path"] for kind, probe in probes(c).items()}
-    assert paths == {"startupProbe": "/readyz", "readinessProbe": "/readyz", "livenessProbe": "/healthz"}
-    for path in paths.values():
+    front, ponte = container(deployment, "front"), container(deployment, "ponte")
+    # the pod is ready when the app is, asked through nginx; each container is restarted for its own death
+    assert probe_path(probes(front)["readinessProbe"]) == "/readyz"
+    assert "tcpSocket" in probes(front)["livenessProbe"]
+    paths = {kind: probe_path(probe) for kind, probe in probes(ponte).items()}
+    assert paths == {"startupProbe": "/readyz", "livenessProbe": "/healthz"}
+    for path in {*paths.values(), "/readyz"}:
         assert path in served_get_paths(app)
         # with API keys or a rate limit on, the kubelet (which sends no key) must still get through
         assert path in Settings().auth_open_paths
@@ -199,14 +214,21 @@ def test_readiness_probe_answers_only_when_ready(app: Flask, tmp_path: Path, pac
 
 
 def test_ports_agree(deployment: dict[str, Any]) -> None:
-    c = container(deployment)
-    env = env_of(c)
-    listens = int(env.get("PONTE_PORT", dockerfile_value(r"PONTE_PORT=(\d+)")))
+    front, ponte = container(deployment, "front"), container(deployment, "ponte")
+    listens = int(env_of(front).get("PONTE_PORT", dockerfile_value(r"PONTE_PORT=(\d+)")))
     assert load_settings(environ={"PONTE_PORT": str(listens)}).port == listens
-    ports = {p["name"]: p["containerPort"] for p in c["ports"]}
+    ports = {p["name"]: p["containerPort"] for p in front["ports"]}
     assert list(ports.values()) == [listens]
-    for probe in probes(c).values():
-        assert ports.get(probe["port"], probe["port"]) == listens
+    for probe in probes(front).values():
+        port = (probe.get("httpGet") or probe["tcpSocket"])["port"]
+        assert ports.get(port, port) == listens
+    # the app: gunicorn alone on the pod's loopback, where the front sends requests, behind one proxy
+    app_env = env_of(ponte)
+    app_settings = load_settings(environ={k: str(v) for k, v in app_env.items() if k.startswith("PONTE_FRONT")
+                                          or k in ("PONTE_HOST", "PONTE_PORT", "PONTE_PROXY_HOPS")})
+    assert app_settings.front == "none" and app_settings.host == "127.0.0.1" and app_settings.proxy_hops == 1
+    assert env_of(front)["PONTE_UPSTREAM"] == f"127.0.0.1:{app_settings.port}"
+    assert [p["containerPort"] for p in ponte["ports"]] == [app_settings.port]
     annotations = deployment["spec"]["template"]["metadata"]["annotations"]
     assert int(annotations["prometheus.io/port"]) == listens
     service = one(K8S / "service.yaml", "Service")
@@ -226,6 +248,11 @@ def test_runs_as_the_image_user_on_a_read_only_root(deployment: dict[str, Any]) 
     # the prometheus multiprocess folder (tempfile in gunicorn.conf.py) and gunicorn's heartbeat files; nothing else
     # (argostranslate's folders are in the image: make container-check runs it with only /tmp writable)
     assert writable == {tempfile.gettempdir()}
+    front = container(deployment, "front")
+    assert front["securityContext"]["readOnlyRootFilesystem"] is True
+    # nginx's configuration, pid and temporary files (service/cli/front.py: a folder under $TMPDIR)
+    front_writable = {m["mountPath"] for m in front["volumeMounts"] if "emptyDir" in volumes[m["name"]]}
+    assert front_writable == {tempfile.gettempdir()}
 
 
 def test_termination_waits_for_the_preStop_sleep_and_gunicorn(deployment: dict[str, Any]) -> None:
@@ -235,6 +262,9 @@ def test_termination_waits_for_the_preStop_sleep_and_gunicorn(deployment: dict[s
     sleep = c["lifecycle"]["preStop"]["sleep"]["seconds"]
     assert sleep >= 5  # long enough for the endpoint removal to reach the proxies
     assert pod["terminationGracePeriodSeconds"] > sleep + graceful
+    front = container(deployment, "front")  # nginx lets its requests finish within the same time
+    assert front["lifecycle"]["preStop"]["sleep"]["seconds"] == sleep
+    assert env_of(front)["PONTE_GRACEFUL_TIMEOUT"] == env_of(c)["PONTE_GRACEFUL_TIMEOUT"]
 
 
 def test_resources_fit_the_workers(deployment: dict[str, Any]) -> None:
@@ -243,7 +273,9 @@ def test_resources_fit_the_workers(deployment: dict[str, Any]) -> None:
     workers = int(env["PONTE_WORKERS"])
     assert int(env["PONTE_INTER_THREADS"]) == workers
     requests, limits = c["resources"]["requests"], c["resources"]["limits"]
-    assert requests == limits  # Guaranteed QoS
+    assert requests == limits  # Guaranteed QoS (every container of the pod must have it)
+    front = container(deployment, "front")["resources"]
+    assert front["requests"] == front["limits"]
     assert int(limits["cpu"]) == workers  # one worker per CPU of the limit
     number, unit = re.fullmatch(r"(\d+)(Mi|Gi)", limits["memory"]).groups()  # type: ignore[union-attr]
     memory_mib = int(number) * (1024 if unit == "Gi" else 1)

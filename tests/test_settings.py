@@ -41,6 +41,7 @@ CUSTOM_BAD: dict[str, tuple[str, str]] = {
     "rate_limit_storage_uri": ("localhost", "is not a URI"),
     "metrics_dir": (NOWHERE, "no such folder"),
     "detect_languages": ("pt,gl", "langdetect has no profile for gl"),
+    "upstream": ("localhost", "must be host:port or unix:/path"),
 }
 # Free text: any value is accepted (a wrong host or URL fails where it is used, with its own message).
 NO_BAD_VALUE = {"host", "target_language", "package_index_url", "packages_dir"}

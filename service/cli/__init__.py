@@ -1,4 +1,4 @@
-"""The ponte command line: `python -m service serve | analyze | translate-file | merge | probe | models ...`."""
+"""The ponte command line: `python -m service serve | front | analyze | translate-file | merge | probe | models ...`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from service.cli import analyze as cli_analyze
 from service.cli import files as cli_files
+from service.cli import front as cli_front
 from service.cli import merge as cli_merge
 from service.cli import models as cli_models
 from service.cli import serve as cli_serve
@@ -23,7 +24,11 @@ def parser() -> argparse.ArgumentParser:
     """The argument parser of `python -m service`."""
     top = argparse.ArgumentParser(prog="python -m service", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="run the HTTP service under gunicorn").set_defaults(func=cli_serve.serve)
+    sub.add_parser("serve", help="run the HTTP service: gunicorn, behind nginx unless PONTE_FRONT=none").set_defaults(
+        func=cli_serve.serve)
+    front = sub.add_parser("front", help="run nginx alone in front of PONTE_UPSTREAM (the Kubernetes sidecar)")
+    front.add_argument("--print", action="store_true", help="print the nginx configuration and exit")
+    front.set_defaults(func=cli_front.front)
     analyze = sub.add_parser("analyze", help="analyze JSON Lines (or text lines) from a file or stdin, "
                                              "one result line per input line, in order",
                              description=cli_analyze.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

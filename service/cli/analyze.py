@@ -21,7 +21,6 @@ output is exit 2 at once. Worker processes of --workers N end with their parent,
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import logging
 import os
@@ -40,6 +39,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from service.batch import analyze_items_isolated
+from service.cli.children import parent_death_signal
 from service.cli.files import file_item, is_file_item
 from service.core.exceptions import CoreError
 from service.core.formats import FORMATS
@@ -71,15 +71,9 @@ def _raise_terminated(signum: int, frame: object) -> None:
     raise Terminated
 
 
-_PR_SET_PDEATHSIG = 1
-
-
 def _die_with_parent(parent: int) -> None:
     """Ask Linux to kill this worker process when its parent ends (even by SIGKILL); elsewhere a no-op."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux
+    if not parent_death_signal(signal.SIGKILL):
         return
     if os.getppid() != parent:  # the parent ended before the request took effect
         os._exit(EXIT_STOPPED)

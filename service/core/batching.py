@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from service.core.deadline import check_deadline
+from service.core.deadline import remaining as time_left
 from service.core.translate import SentenceResult, SentenceTranslator, translate_scored
 from service.core.translate.results import check_alternatives
 
@@ -48,6 +50,7 @@ class Arrivals:
 class _Request:
     sentences: Sequence[str]
     alternatives: int = 0
+    cost: int = 0
     result: list[SentenceResult] | None = None
     error: BaseException | None = None
     done: bool = False
@@ -57,8 +60,14 @@ class BatchingTranslator:
     """Merge concurrent translate() calls into shared engine calls; max_wait 0 turns merging off."""
 
     def __init__(self, inner: SentenceTranslator, max_wait: float = 0.005, max_sentences: int = 256,
-                 arrivals: Arrivals | None = None) -> None:
+                 arrivals: Arrivals | None = None, *, cost: Callable[[Sequence[str]], int] | None = None,
+                 max_cost: int = 0) -> None:
         self.inner = inner
+        # With a cost (worst-case output tokens of some sentences), an engine call takes the leader's request and
+        # then others only while their costs add up to at most max_cost: a call's time stays bounded, and with
+        # it how long a request can wait past its deadline for the call it is in.
+        self._cost = cost
+        self._max_cost = max_cost
         self._arrivals = arrivals
         self.name = inner.name
         self.version = inner.version
@@ -81,12 +90,19 @@ class BatchingTranslator:
         check_alternatives(alternatives)
         if self._max_wait <= 0:
             return translate_scored(self.inner, sentences, alternatives)
-        request = _Request(sentences, alternatives)
+        request = _Request(sentences, alternatives, cost=self._cost(sentences) if self._cost is not None else 0)
         with self._cond:
             self._pending.append(request)
             self._cond.notify_all()
             while not request.done and self._busy:
-                self._cond.wait()
+                left = time_left()
+                if left is None or not any(r is request for r in self._pending):
+                    self._cond.wait()  # no deadline, or already in the running engine call
+                elif left > 0:
+                    self._cond.wait(left)
+                else:  # past the request's deadline before an engine call took it: leave the queue
+                    self._pending = [r for r in self._pending if r is not request]
+                    check_deadline()
             if request.done:
                 return self._outcome(request)
             self._busy = True  # this caller leads the next engine call
@@ -97,7 +113,7 @@ class BatchingTranslator:
                 if remaining <= 0:
                     break
                 self._cond.wait(remaining)
-            batch, self._pending = self._pending, []
+            batch = self._take(request)
         try:
             for alternatives in sorted({r.alternatives for r in batch}):
                 group = [r for r in batch if r.alternatives == alternatives]
@@ -117,6 +133,24 @@ class BatchingTranslator:
                 self._busy = False
                 self._cond.notify_all()
         return self._outcome(request)
+
+    def _take(self, own: _Request) -> list[_Request]:
+        """The requests of the next engine call (under the lock): every pending one without a cost function; else
+        the leader's own, then the others in arrival order that fit in max_cost (the rest wait for the next)."""
+        if self._cost is None:
+            batch, self._pending = self._pending, []
+            return batch
+        batch, used, rest = [own], own.cost, []
+        for pending in self._pending:
+            if pending is own:
+                continue
+            if used + pending.cost <= self._max_cost:
+                batch.append(pending)
+                used += pending.cost
+            else:
+                rest.append(pending)
+        self._pending = rest
+        return batch
 
     @staticmethod
     def _outcome(request: _Request) -> list[SentenceResult]:

@@ -9,17 +9,20 @@ calls (batching.py) and the request's deadline is checked.
 
 from __future__ import annotations
 
-import contextvars
 import math
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from service.core.deadline import DeadlineExceededError, check_deadline, deadline, remaining
 from service.core.exceptions import CoreError
 from service.core.translate import SentenceResult, SentenceTranslator, translate_scored
 from service.core.translate.tokenizer import Tokenizer
+from service.core.translate.windows import Window, join, windows
+
+__all__ = ["DeadlineExceededError", "MeteredTranslator", "TokenCounting", "WorkBudget", "WorkBudgetExceededError",
+           "check_deadline", "deadline"]
 
 
 class WorkBudgetExceededError(CoreError):
@@ -28,31 +31,6 @@ class WorkBudgetExceededError(CoreError):
     def __init__(self, message: str, limit: str) -> None:
         super().__init__(message)
         self.limit = limit
-
-
-class DeadlineExceededError(CoreError):
-    """The request's deadline passed before its translation was done."""
-
-
-_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("ponte_deadline", default=None)
-
-
-@contextmanager
-def deadline(seconds: float | None) -> Iterator[None]:
-    """Give the work done in this block (in this thread) `seconds` from now; None: no deadline."""
-    token = _deadline.set(None if seconds is None else time.monotonic() + seconds)
-    try:
-        yield
-    finally:
-        _deadline.reset(token)
-
-
-def check_deadline() -> None:
-    """Raise DeadlineExceededError when the current block's deadline has passed."""
-    at = _deadline.get()
-    if at is not None and time.monotonic() > at:
-        raise DeadlineExceededError("the request ran out of time (PONTE_REQUEST_DEADLINE) before its translation "
-                                    "was done; retry later or send a shorter text")
 
 
 @dataclass(frozen=True)
@@ -75,13 +53,20 @@ class WorkBudget:
                 total += math.ceil(rest * self.length_ratio) + self.length_extra
         return total
 
-    def check(self, token_counts: Sequence[int]) -> None:
-        """Raise WorkBudgetExceededError when the sentences' cost is over a bound."""
-        source = sum(token_counts)
+    def worst_output(self, tokenizer: Tokenizer) -> Callable[[Sequence[str]], int]:
+        """The worst-case output tokens of some sentences (windows), counted with the package's tokenizer."""
+        return lambda texts: self.output_bound(tokenizer.count(texts))
+
+    def check_source(self, source: int) -> None:
+        """Raise WorkBudgetExceededError when `source` tokens are over the source bound."""
         if source > self.max_source_tokens:
             raise WorkBudgetExceededError(
                 f"the text is {source} model tokens; the limit is {self.max_source_tokens} per request "
                 "(PONTE_MAX_SOURCE_TOKENS): split it", "max_source_tokens")
+
+    def check(self, token_counts: Sequence[int]) -> None:
+        """Raise WorkBudgetExceededError when the sentences' cost is over a bound."""
+        self.check_source(sum(token_counts))
         output = self.output_bound(token_counts)
         if output > self.max_output_tokens:
             raise WorkBudgetExceededError(
@@ -99,40 +84,66 @@ class TokenCounting(Protocol):
 
 
 class MeteredTranslator:
-    """The outermost engine layer: counts tokens with the package's SentencePiece model and feeds the inner
-    engine in slices of at most `slice_tokens`, checking the deadline before each."""
+    """The outermost engine layer: cuts every sentence into windows (translate/windows.py), feeds the inner engine
+    in slices of windows whose worst-case output (their decoding bounds summed) is at most `slice_tokens`, and
+    checks the request's deadline before each slice, so that no sentence, however long or degenerate, keeps the
+    engine past a slice: other requests' slices get in between, and the deadline holds to one slice."""
 
-    def __init__(self, inner: SentenceTranslator, tokenizer: Tokenizer, slice_tokens: int) -> None:
+    def __init__(self, inner: SentenceTranslator, tokenizer: Tokenizer, slice_tokens: int,
+                 budget: WorkBudget | None = None) -> None:
         self.inner = inner
         self.name = inner.name
         self.version = inner.version
         self.slice_tokens = slice_tokens
+        self.budget = budget or WorkBudget()
         # the package's tokenizer, shared with the engine: the pieces counted here are the engine's, kept for it
-        self._tokenizer = tokenizer
+        self.tokenizer = tokenizer
 
     def count_tokens(self, sentences: Sequence[str]) -> list[int]:
         """Source tokens of each sentence, as the engine will see them."""
-        return self._tokenizer.count(sentences)
+        return self.tokenizer.count(sentences)
 
-    def _slices(self, sentences: Sequence[str]) -> Iterator[Sequence[str]]:
-        """Consecutive runs of at most `slice_tokens` source tokens (one sentence at least), the deadline checked
-        before each."""
-        counts = self.count_tokens(sentences)
+    def windows(self, sentences: Sequence[str]) -> list[Window]:
+        """The sentences cut into the windows the engine is given."""
+        return windows(sentences, self.budget.chunk_tokens, self.tokenizer)
+
+    def _slices(self, parts: Sequence[Window]) -> Iterator[Sequence[Window]]:
+        """Consecutive windows whose decoding bounds add up to at most `slice_tokens` (one window at least), the
+        deadline checked before each. Near the deadline a slice holds only what the time left can pay for, at the
+        rate the request's own slices have cost so far (seconds per worst-case output token), so that the last one
+        ends close to the deadline rather than a whole slice after it."""
         start = 0
-        while start < len(sentences):
+        rate: float | None = None
+        while start < len(parts):
             check_deadline()
-            end, used = start, 0
-            while end < len(sentences) and (end == start or used + counts[end] <= self.slice_tokens):
-                used += counts[end]
+            left = remaining()
+            limit = self.slice_tokens
+            if left is not None and rate:
+                limit = max(1, min(limit, int(left / rate)))
+            end, cost = start, 0
+            while end < len(parts):
+                bound = self.budget.output_bound([parts[end].tokens])
+                if end > start and cost + bound > limit:
+                    break
+                cost += bound
                 end += 1
-            yield sentences[start:end]
+            began = time.monotonic()
+            yield parts[start:end]
+            spent = (time.monotonic() - began) / max(1, cost)
+            rate = spent if rate is None else max(spent, (rate + spent) / 2)
             start = end
 
+    def _weight(self, text: str) -> int:
+        return self.tokenizer.count([text])[0]
+
     def translate(self, sentences: Sequence[str]) -> list[str]:
-        """Translate slice by slice, so that other requests get engine calls in between."""
-        return [text for part in self._slices(sentences) for text in self.inner.translate(part)]
+        """Translate window by window, slice by slice, so that other requests get engine calls in between."""
+        return [result.text for result in self.translate_scored(sentences)]
 
     def translate_scored(self, sentences: Sequence[str], alternatives: int = 0) -> list[SentenceResult]:
-        """As translate(), with scores, flags and alternatives (service.core.translate.translate_scored)."""
-        return [result for part in self._slices(sentences)
-                for result in translate_scored(self.inner, part, alternatives)]
+        """As translate(), with scores, flags and alternatives (service.core.translate.translate_scored); a sentence
+        of several windows gets their texts joined, their scores weighted by output length, and no alternatives."""
+        parts = self.windows(sentences)
+        results = [result for part in self._slices(parts)
+                   for result in translate_scored(self.inner, [window.text for window in part], alternatives)]
+        return join(len(sentences), parts, results, self._weight)

@@ -42,10 +42,14 @@ class EmptyDocumentError(CoreError):
     """The document has no visible text to work on (markup, code or whitespace only)."""
 
 
+class DocumentTooComplexError(CoreError):
+    """The document's markup is over a bound that keeps its parse linear (elements, attributes per element)."""
+
+
 class DocumentTooLongError(CoreError):
     """The document's visible text is longer than the service takes."""
 
-    def __init__(self, length: int, limit: int) -> None:
-        super().__init__(f"the visible text has {length} characters; the limit is {limit}")
+    def __init__(self, length: int, limit: int, what: str = "the visible text") -> None:
+        super().__init__(f"{what} has {length} characters; the limit is {limit} (PONTE_MAX_CHARS)")
         self.length = length
         self.limit = limit

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import struct
 import tempfile
 import urllib.error
 import urllib.request
@@ -149,6 +150,40 @@ def _check_sizes(archive: zipfile.ZipFile, archive_bytes: int, where: str, limit
                            f"(over {limits.max_ratio:g} times its size): refused as a zip bomb")
 
 
+_END = struct.Struct("<4s4H2LH")  # end of central directory record
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")
+_ZIP64_END = struct.Struct("<4sQ2H2L4Q")
+_CENTRAL_ENTRY_MAX = 46 + 3 * 65535  # a central directory entry: 46 bytes + name, extra field and comment
+
+
+def _count_entries(path: Path, where: str, limits: ArchiveLimits) -> None:
+    """Refuse an archive whose central directory has more entries than `max_files` (or more bytes than they can
+    take), read from its end record before zipfile parses the directory: zipfile builds an object per entry,
+    and a million entries cost 29 s and 545 MB before a size check could run."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        tail_start = max(0, size - (_END.size + 65535))
+        handle.seek(tail_start)
+        tail = handle.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or at + _END.size > len(tail):
+            return  # not a zip: zipfile says so
+        _, _, _, _, entries, directory, _, _ = _END.unpack_from(tail, at)
+        locator_at = at - _ZIP64_LOCATOR.size
+        if locator_at >= 0 and tail[locator_at:locator_at + 4] == b"PK\x06\x07":
+            _, _, offset, _ = _ZIP64_LOCATOR.unpack_from(tail, locator_at)
+            handle.seek(offset)
+            record = handle.read(_ZIP64_END.size)
+            if len(record) == _ZIP64_END.size and record[:4] == b"PK\x06\x06":
+                _, _, _, _, _, _, _, entries, directory, _ = _ZIP64_END.unpack(record)
+    if entries > limits.max_files:
+        raise PackageError(f"{where}: holds {entries} files; the limit is {limits.max_files} (counted in its end "
+                           "record, before its directory is read)")
+    if directory > limits.max_files * _CENTRAL_ENTRY_MAX:
+        raise PackageError(f"{where}: its directory of entries is {directory} bytes; the limit is "
+                           f"{limits.max_files * _CENTRAL_ENTRY_MAX} ({limits.max_files} entries)")
+
+
 def _extract_bounded(archive: zipfile.ZipFile, staging: Path, where: str, limits: ArchiveLimits) -> None:
     """Extract member by member, counting the bytes really written (sizes in the directory can lie)."""
     written = 0
@@ -173,6 +208,7 @@ def check_archive(archive_path: Path) -> dict[str, Any]:
         raise PackageError(f"{archive_path}: no such file")
     if not zipfile.is_zipfile(archive_path):
         raise PackageError(f"{where}: not a valid Argos package (an .argosmodel is a zip archive)")
+    _count_entries(archive_path, where, ArchiveLimits())
     try:
         with zipfile.ZipFile(archive_path) as archive:
             root = _archive_root(archive, where)
@@ -200,6 +236,7 @@ def install_archive(archive_path: Path, packages_dir: Path,
         raise PackageError(f"{where}: {archive_bytes} bytes; the limit is {limits.max_archive_bytes}")
     if not zipfile.is_zipfile(archive_path):
         raise PackageError(f"{where}: not a valid Argos package (an .argosmodel is a zip archive)")
+    _count_entries(archive_path, where, limits)
     packages_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=packages_dir))
     try:

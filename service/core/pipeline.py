@@ -28,6 +28,7 @@ from service.core.detect import (
 from service.core.exceptions import (
     CoreError,
     DocumentTooLongError,
+    EmptyDocumentError,
     LanguageNotDetectedError,
     UnsupportedLanguageError,
 )
@@ -257,11 +258,15 @@ class Pipeline:
         self.documents: BoundedLru[_CacheKey, Analysis] = documents if documents is not None else BoundedLru(0)
 
     def layout(self, text: str, fmt: Format = "text", parsed: Layout | None = None) -> Layout:
-        """The document's layout (`parsed`, when given); raises EmptyDocumentError, or DocumentTooLongError over
-        max_chars."""
+        """The document's layout (`parsed`, when given); raises EmptyDocumentError, or DocumentTooLongError when the
+        text the engine would see (the visible text and the extras: alt and title values, image descriptions) is
+        over max_chars."""
         layout = parsed if parsed is not None else parse(text, fmt)
-        if self.max_chars is not None and len(layout.visible_text) > self.max_chars:
-            raise DocumentTooLongError(len(layout.visible_text), self.max_chars)
+        if self.max_chars is not None:
+            seen = len(layout.visible_text) + sum(len(extra) for extra in layout.extras)
+            if seen > self.max_chars:
+                what = "the visible text" if not layout.extras else "the visible text with its alt/title texts"
+                raise DocumentTooLongError(seen, self.max_chars, what)
         return layout
 
     def detect(self, text: str, fmt: Format = "text") -> Detection:
@@ -316,6 +321,18 @@ class Pipeline:
         if entries not in merged:
             merged[entries] = merge(self.glossary, entries)
         return merged[entries]
+
+    def _amplified(self, work: _Work, masked: Sequence[Masked]) -> bool:
+        """Whether glossary targets would grow the text past max_chars (then that is the document's problem): a
+        short term with a long target, matched thousands of times, would make an answer of megabytes."""
+        if self.max_chars is None or work.layout is None:
+            return False
+        growth = sum(len(slot.replacement) - len(slot.text) for item in masked for slot in item.slots)
+        seen = len(work.layout.visible_text) + sum(len(extra) for extra in work.layout.extras) + max(0, growth)
+        if seen <= self.max_chars:
+            return False
+        work.outcome = DocumentTooLongError(seen, self.max_chars, "the text with its glossary targets")
+        return True
 
     def analyze(self, document: Document) -> Analysis:
         """Detect, translate and tag one document; raises CoreError on a document-level problem."""
@@ -375,11 +392,21 @@ class Pipeline:
                 continue
             assert work.layout is not None
             code = work.detection.code
+            layout = work.layout
             try:
                 engine = self.models.engine(code)
-                work.segmentation = split_sentences(work.layout.visible_text, code)
-                if self.budget is not None and isinstance(engine, TokenCounting):
-                    self.budget.check(engine.count_tokens([s.text for s in work.segmentation.sentences]))
+                if not any(char.isalnum() for char in layout.visible_text):
+                    raise EmptyDocumentError("the text has no letters or digits (only invisible, control or symbol "
+                                             "characters): there is nothing to translate")
+                counting = self.budget is not None and isinstance(engine, TokenCounting)
+                if counting:  # the whole text at once first (~50 ms for 100,000 characters, no sentence splitting)
+                    assert self.budget is not None and isinstance(engine, TokenCounting)
+                    self.budget.check_source(sum(engine.count_tokens([layout.visible_text, *layout.extras])))
+                work.segmentation = split_sentences(layout.visible_text, code)
+                if counting:  # every text the engine will see: the sentences and the extras
+                    assert self.budget is not None and isinstance(engine, TokenCounting)
+                    self.budget.check(engine.count_tokens([*(s.text for s in work.segmentation.sentences),
+                                                           *layout.extras]))
             except CoreError as exc:
                 work.outcome = exc
                 continue
@@ -391,12 +418,19 @@ class Pipeline:
         more for the sentences that need the fallback); each document's translation put back together."""
         engine = self.models.engine(code)
         t0 = time.perf_counter()
-        masked: list[Masked] = []
-        glossaries = [self._glossary(work.document.glossary, merged) for work in group]
-        for work, glossary in zip(group, glossaries, strict=True):
+        per_document: list[list[Masked]] = []
+        for work in group:
             assert work.segmentation is not None and work.layout is not None
-            masked += _masked_sentences(work.segmentation, work.layout, glossary)
-            masked += [protect(extra, glossary) for extra in work.layout.extras]
+            glossary = self._glossary(work.document.glossary, merged)
+            per_document.append([*_masked_sentences(work.segmentation, work.layout, glossary),
+                                 *(protect(extra, glossary) for extra in work.layout.extras)])
+        kept = [(work, items) for work, items in zip(group, per_document, strict=True)
+                if not self._amplified(work, items)]
+        if not kept:
+            return
+        group = [work for work, _ in kept]
+        glossaries = [self._glossary(work.document.glossary, merged) for work in group]
+        masked = [item for _, items in kept for item in items]
         scored = _ScoredCall(engine, max(work.document.alternatives for work in group))
         restored = iter(translate_protected(masked, scored))
         signals = iter([scored.signals(m) for m in masked])

@@ -32,7 +32,8 @@ def create_app(settings: Settings | None = None, *, engine_factory: EngineFactor
     app.json.sort_keys = False  # type: ignore[attr-defined]
     register_error_handlers(app)
     metrics = metrics_module.Metrics(settings.metrics_dir)
-    requestlog.init_app(app, metrics)  # first: every answer, 401 and 429 included, carries its request id
+    # first: every answer, 401 and 429 included, carries its request id
+    requestlog.init_app(app, metrics, behind_proxy=settings.proxy_hops > 0)
     security.init_app(app, settings, public=ui.public_paths() if settings.ui else frozenset())
     deadline.init_app(app, settings.request_deadline)
     observer = WebObserver(metrics, log_text=settings.log_text)

@@ -44,12 +44,36 @@ def route() -> str:
     return rule.rule if rule is not None else UNMATCHED
 
 
-def init_app(app: Flask, metrics: Metrics) -> None:
-    """Register the hooks; call before any other before_request hook so every answer carries the id."""
+# Set by nginx in front (service/data/nginx.conf.template): "t=<when it called the app> elapsed=<seconds since it
+# read the request's first byte>", both in seconds with milliseconds.
+REQUEST_START_HEADER = "X-Request-Start"
+_REQUEST_START = re.compile(r"^t=(\d{1,12}(?:\.\d{1,6})?) elapsed=(\d{1,9}(?:\.\d{1,6})?)\Z")
+
+
+def waited(header: str | None, now: float) -> tuple[float, float] | None:
+    """From a proxy's X-Request-Start and the wall clock `now`: (seconds since the request's first byte, of which
+    seconds since the proxy called the app: the queue for a thread); None without a well-formed header. A start
+    in the future counts as now: a header can never give a request more time than it had."""
+    match = _REQUEST_START.match(header or "")
+    if match is None:
+        return None
+    called, elapsed = float(match.group(1)), float(match.group(2))
+    queued = max(0.0, now - called)
+    return queued + elapsed, queued
+
+
+def init_app(app: Flask, metrics: Metrics, *, behind_proxy: bool = False) -> None:
+    """Register the hooks; call before any other before_request hook so every answer carries the id. Behind a
+    proxy (PONTE_PROXY_HOPS), durations count from the request's first byte as the proxy saw it."""
 
     @app.before_request
     def _start() -> None:
-        g.ponte_started = time.perf_counter()
+        now = time.perf_counter()
+        seen = waited(request.headers.get(REQUEST_START_HEADER), time.time()) if behind_proxy else None
+        # from the first byte, when the proxy says when that was: reading the body and waiting for a thread count
+        g.ponte_started = now - (seen[0] if seen else 0.0)
+        if seen:
+            note(read_ms=round((seen[0] - seen[1]) * 1000.0, 2), queue_ms=round(seen[1] * 1000.0, 2))
         g.ponte_token = request_id_var.set(request_id())
         # the answer's line comes at the end; at DEBUG, a line says when the work starts (hanging requests)
         log.debug("%s %s started", request.method, request.path[:256])

@@ -19,7 +19,7 @@ from service.core.translate.tokenizer import Tokenizer
 from tests.conftest import FakeTranslator
 from tests.contract import ContractClient
 
-EMOJI = ("👩\u200d💻 " * 40000)[:100000]
+EMOJI = ("👩\u200d💻 a " * 40000)[:100000]  # a letter in each group: only invisible and symbol characters are a 422
 
 
 def test_budget_bounds_source_and_worst_output() -> None:
@@ -75,3 +75,16 @@ def test_caches_are_bounded_by_bytes() -> None:
     for key in "abc":
         lru.put(key, key, str_bytes(key))
     assert len(lru) == 2
+
+
+def test_a_text_over_the_source_budget_is_refused_before_it_is_split(real_client: ContractClient,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import service.core.pipeline as pipeline
+
+    split: list[int] = []
+    original = pipeline.split_sentences
+    monkeypatch.setattr(pipeline, "split_sentences", lambda text, code: split.append(len(text)) or original(text, code))
+    text = "".join(f"X{i}. " for i in range(20000))[:100000]  # 14,000 sentences: 0.7 s of splitting
+    response = real_client.post("/v1/analyze", json={"text": text, "source_language": "pt"})
+    assert response.status_code == 413 and response.get_json(force=True)["limit"] == "max_source_tokens"
+    assert split == []  # refused on the whole text's tokens, before the sentences were split

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from service.cli.analyze import UsageError, parse_line, resume_state
 from service.core.exceptions import PackageError
-from service.core.packages import ArchiveLimits, install_archive
+from service.core.packages import ArchiveLimits, check_archive, install_archive
 from tests.contract import ContractClient
 
 LONG_NUMBER = "9" * 5000
@@ -103,3 +104,18 @@ def test_package_bounds(tmp_path: Path, limits: ArchiveLimits, message: str) -> 
                                   "pkg/b": b"y" * 600})
     with pytest.raises(PackageError, match=message):
         install_archive(archive, tmp_path / "packages", limits)
+
+
+@pytest.mark.parametrize("entries", [1_500, 300_000])  # a plain end record, and a zip64 one
+def test_a_huge_central_directory_is_refused_before_it_is_parsed(tmp_path: Path, entries: int) -> None:
+    from tests.abuse.attacks import write_zip_directory
+
+    archive = tmp_path / "many.argosmodel"
+    write_zip_directory(archive, entries)
+    assert zipfile.is_zipfile(archive)
+    started = time.perf_counter()
+    with pytest.raises(PackageError, match=f"holds {entries} files; the limit is 1000"):
+        install_archive(archive, tmp_path / "packages")
+    with pytest.raises(PackageError, match="files; the limit is 1000"):
+        check_archive(archive)
+    assert time.perf_counter() - started < 2  # zipfile would build 300,000 objects first

@@ -1,4 +1,6 @@
-"""The hostile-client suite, short: every attack against a real server, a normal client answered throughout."""
+"""The hostile-client suite, short: every attack against the supported deployment (nginx in front of 2 gunicorn
+workers), each row's own check and a normal client answered throughout. `make abuse` runs the same rows longer,
+with the issue's latency targets (100 ms, 1 s); here the probe's bounds are looser because CI shares its cores."""
 
 from __future__ import annotations
 
@@ -7,38 +9,35 @@ from pathlib import Path
 
 import pytest
 
-from tests.abuse.attacks import run_suite, table, unique_texts
+from tests.abuse.attacks import Limits, Target, run_suite, table, unique_texts
 from tests.server import Server
+
+TIMEOUT = 2.0  # the front's client timeouts, short so that the rows that wait for them are short too
+DEADLINE = 60.0  # the default: the deadline row checks it holds within 10%
 
 
 @pytest.fixture(scope="module")
-def server(packages_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = Server(packages_dir, tmp_path_factory.mktemp("abuse") / "server.log")
+def target(packages_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
+    running = Server(packages_dir, tmp_path_factory.mktemp("abuse") / "server.log",
+                     PONTE_CLIENT_HEADER_TIMEOUT=str(TIMEOUT), PONTE_CLIENT_BODY_TIMEOUT=str(TIMEOUT),
+                     PONTE_REQUEST_DEADLINE=str(DEADLINE))
     running.start()
-    yield running
+    assert running.process is not None
+    yield Target("127.0.0.1", running.port, running.log, running.process.pid, TIMEOUT, TIMEOUT, DEADLINE)
     running.stop()
 
 
-def test_no_client_hurts_the_others(server: Server) -> None:
-    rows = run_suite(server.url, server.port, seconds=3.0)
-    print(table(rows))
-    for row in rows:
-        assert all(200 <= s < 300 for s in row.probe.statuses), (row.attack, row.probe.statuses)
-        assert row.probe.worst(row.probe.health_ms) < 1000, row.attack  # 100 ms is the target; CI is shared
-        assert row.probe.worst(row.probe.short_ms) < 3000, row.attack
-    outcomes = {row.attack.split(" ")[0]: row.outcome for row in rows}
-    assert outcomes["chunked"] == "status 413"
-    assert outcomes["hostile"].endswith("400/200/422")
-    assert "5" not in outcomes["100k"].replace("statuses ", "")[:1]
-    answers = dict(item.split("=") for item in outcomes["bad"].split("; "))
-    assert answers.pop("over the limit") == "413", outcomes["bad"]
-    assert all(answer.endswith((":413", ":415", ":422")) for answer in answers.values()), outcomes["bad"]
-    assert answers["billion laughs"] == answers["external entity"] == "unsafe-file:422"
-    assert answers["zip bomb"] == "unsafe-file:422" and answers["encrypted zip"] == "encrypted-file:422"
+@pytest.mark.slow
+def test_no_client_hurts_the_others(target: Target) -> None:
+    rows = run_suite(target, seconds=3.0)
+    limits = Limits(health_ms=1000.0, short_ms=5000.0)
+    print(table(rows, limits))
+    failed = [(row.attack, row.outcome, row.verdict(limits)[1]) for row in rows if not row.verdict(limits)[0]]
+    assert not failed, failed
+    assert "Traceback" not in target.log()
 
 
-def test_worker_memory_stays_bounded_under_unique_long_texts(server: Server) -> None:
-    assert server.process is not None
-    samples = unique_texts(server.url, 20, server.process.pid)
-    warm, last = max(samples[2]), max(samples[-1])
-    assert last <= 1.10 * warm, samples  # flat within 10% after warm-up
+@pytest.mark.slow
+def test_memory_stays_flat_while_the_engine_translates_unique_texts(target: Target) -> None:
+    ok, outcome, samples = unique_texts(target, 20)
+    assert ok, (outcome, samples)

@@ -20,7 +20,8 @@ from tests.test_metrics import samples, value
 def recycling_server(packages_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """2 workers that are recycled every ~40 requests: samples of dead workers must still count."""
     server = Server(packages_dir, tmp_path_factory.mktemp("metrics-server") / "server.log",
-                    PONTE_MAX_REQUESTS="40", PONTE_MAX_REQUESTS_JITTER="10")
+                    PONTE_MAX_REQUESTS="40", PONTE_MAX_REQUESTS_JITTER="10",
+                    PONTE_MAX_CLIENT_REQUESTS="256")  # one client sends 120 at once here: not the limit under test
     server.start(ready_within=60)
     yield server
     server.stop()
@@ -77,11 +78,16 @@ def test_server_logs_are_json_lines_without_text(recycling_server: Server) -> No
     response = requests.post(recycling_server.url + "/v1/detect", json={"text": secret},
                              headers={"X-Request-ID": "soak-check-1"}, timeout=30)
     assert response.headers["X-Request-ID"] == "soak-check-1"
+    # nginx writes its line once the answer is sent, a moment after the client has it
+    recycling_server.wait_for_log('"logger": "nginx.access", "message": "POST 200", "request_id": "soak-check-1"')
     lines = [line for line in recycling_server.log().splitlines() if line.strip()]
     # every line, gunicorn's too, is JSON; but the CLI's own line before it execs gunicorn
     parsed = [json.loads(line) for line in lines if "starting gunicorn" not in line]
     assert len(parsed) >= len(lines) - 1
     assert any(p["logger"] == "gunicorn.error" for p in parsed)
     mine = [p for p in parsed if p.get("request_id") == "soak-check-1"]
-    assert len(mine) == 1 and mine[0]["status"] == 200 and mine[0]["text_length"] == len(secret)
+    app = [p for p in mine if p["logger"] == "service.request"]
+    assert len(app) == 1 and app[0]["status"] == 200 and app[0]["text_length"] == len(secret)
+    # and nginx's line of the same request, from its first byte to its last
+    assert [p["status"] for p in mine if p["logger"] == "nginx.access"] == [200]
     assert "confidencial" not in recycling_server.log()

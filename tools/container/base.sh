@@ -34,9 +34,10 @@ debootstrap() {
 }
 
 PACKAGES=python3,python3-venv,ca-certificates
-declare -A TARS=(["$BASE_IMAGE"]="$DIR/debian-bookworm-python3.tar"
+declare -A TARS=(["$BASE_IMAGE"]="$DIR/debian-bookworm-python3-nginx.tar"
                  ["$BASE_IMAGE-build"]="$DIR/debian-bookworm-python3-binutils.tar")
-declare -A INCLUDE=(["$BASE_IMAGE"]="$PACKAGES" ["$BASE_IMAGE-build"]="$PACKAGES,binutils")
+# the runtime base also carries nginx-light: `serve` runs nginx in front of gunicorn (docs/operations.md)
+declare -A INCLUDE=(["$BASE_IMAGE"]="$PACKAGES,nginx-light" ["$BASE_IMAGE-build"]="$PACKAGES,binutils")
 
 start=$SECONDS
 pids=()

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from service.core.formats.bounds import check_html
 from service.core.formats.slots import SentenceSpan, VisibleText
 
 BLOCKS = frozenset(
@@ -127,6 +128,7 @@ class HtmlLayout:
     """The visible text of an HTML document or fragment, and how to put a translation back."""
 
     def __init__(self, source: str) -> None:
+        check_html(source)  # before the parse, whose cost grows faster than the document
         self._source = source
         self._tree, root, self._whole = _parse(source)
         self._walk = _Walk()

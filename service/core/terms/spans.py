@@ -13,6 +13,7 @@ sentences (tools/eval_spans.py, tests/data/spans/).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -138,11 +139,20 @@ def resolve(first: Sequence[Span], others: Iterable[Span]) -> tuple[Span, ...]:
                 kept[-1] = Span(last.start, span.end, last.kind, last.text + span.text[last.end - span.start :])
             continue
         kept.append(span)
+    # `kept` stays disjoint and sorted by start, so its ends rise too: a span overlaps a kept one only if it
+    # overlaps the last kept span starting before its end (a bisection, not a scan: 33,000 matches of one
+    # glossary term in a text took minutes with a scan).
+    starts = [span.start for span in kept]
+    ends = [span.end for span in kept]
     ordered = sorted(enumerate(others), key=lambda item: (item[1].start, -item[1].end, item[0]))
     for _, span in ordered:
-        if not any(span.start < other.end and other.start < span.end for other in kept):
-            kept.append(span)
-    return tuple(sorted(kept, key=lambda s: s.start))
+        at = bisect.bisect_left(starts, span.end)
+        if at and ends[at - 1] > span.start:
+            continue
+        kept.insert(at, span)
+        starts.insert(at, span.start)
+        ends.insert(at, span.end)
+    return tuple(kept)
 
 
 def _candidates(text: str) -> Iterable[Span]:
