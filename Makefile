@@ -78,10 +78,10 @@ bench-peer: $(DEV_STAMP)
 bench-argos-size: $(DEV_STAMP)
 	OMP_NUM_THREADS=1 $(PY) bench/argos_size.py $(BENCH_ARGOS_SIZE_ARGS)
 
-## make profile: py-spy on a real server at c=1 and c=4 (bench/profile.py): flame graphs, per-stage table and the
-## engine's batch sizes in bench/profile/
+## make profile: py-spy on a real server at c=1 and c=4 (bench/request_profile.py): flame graphs, a per-stage table
+## and the engine's batch sizes in bench/profile/ (~3 min on a quiet machine; PROFILE_ARGS=--quick: a smoke run)
 profile: $(DEV_STAMP)
-	OMP_NUM_THREADS=1 $(PY) bench/profile.py $(PROFILE_ARGS)
+	OMP_NUM_THREADS=1 $(PY) bench/request_profile.py $(PROFILE_ARGS)
 
 ## make audit: pip-audit of the pinned runtime requirements (needs PyPI's vulnerability data over the network).
 ## Exit 1: vulnerabilities found; exit 2: packages could not be audited (service unreachable), said plainly.

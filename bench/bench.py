@@ -39,7 +39,7 @@ from service.core.tagging import Tagger, default_taxonomy_path, load_taxonomy  #
 from tests.server import Server  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
-from results import kept_sections  # noqa: E402
+from results import write_head  # noqa: E402
 
 DEFAULT_MODEL = ROOT / "tests" / "fixtures" / "translate-pt_en-ponte_test-1_0.argosmodel"
 WORKLOAD = ROOT / "bench" / "workload_pt.jsonl"
@@ -271,11 +271,7 @@ def main() -> int:
         out = Path(args.out)
         # a hand-written "## Notes" section of an earlier RESULTS.md is kept, and the sections other benchmarks
         # own (make bench-peer, make bench-argos-size: bench/results.py)
-        old = out.read_text(encoding="utf-8") if out.exists() else ""
-        notes = old[old.index("## Notes"):] if "## Notes" in old else ""
-        kept = kept_sections(old[:old.index("## Notes")] if notes else old)
-        out.write_text("\n".join(header + lines) + "\n\n" + (kept + "\n\n" if kept else "") + notes,
-                       encoding="utf-8")
+        write_head("\n".join(header + lines), out)
         print(f"written to {args.out}")
     return 0
 

@@ -24,7 +24,7 @@ that is exactly "{text}" becomes the text itself).
 Output (stdout and --out): requests, ok, errors, wall_s, texts_per_s, chars_per_s, latency_ms
 p50/p90/p99/max/mean (successful requests), peak RSS and PSS (MiB, summed over --pid and its
 descendants), the client's CPU seconds (the generator shares the cores with the server), loadavg.
-bench/peer_bench.py, bench/argos_size.py and bench/profile.py call `run_load` directly.
+bench/peer_bench.py, bench/argos_size.py and bench/request_profile.py call `run_load` directly.
 """
 
 from __future__ import annotations

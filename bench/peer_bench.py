@@ -199,6 +199,8 @@ def main() -> int:
     parser.add_argument("--news-requests", type=int, default=107, help="requests per news run")
     parser.add_argument("--seed-requests", type=int, default=8, help="requests per seed-article run (x2 at c=4)")
     parser.add_argument("--max-seconds", type=float, default=120.0, help="hard bound of one run")
+    parser.add_argument("--budget-minutes", type=float, default=45.0,
+                        help="past this, cells get no more rounds than their first (the run stays bounded)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 1 round, 12 news and 2 seed requests")
     parser.add_argument("--peer-dir", type=Path, default=PEER_DIR)
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"), help="results file, or - for none")
@@ -259,6 +261,9 @@ def main() -> int:
                     ours: list[dict[str, Any]] = []
                     theirs: list[dict[str, Any]] = []
                     for r in range(args.rounds):
+                        if r and time.monotonic() - began > 60 * args.budget_minutes:
+                            print(f"  budget of {args.budget_minutes} min spent: {r} round(s) only", flush=True)
+                            break
                         for server in (("ponte", "peer") if r % 2 == 0 else ("peer", "ponte")):
                             got = measure(server, kind, texts, concurrency, requests)
                             (ours if server == "ponte" else theirs).append(got)
@@ -275,6 +280,8 @@ def main() -> int:
         groups = sentences_of(texts)
         ours, engine_rates = [], []
         for r in range(args.rounds):
+            if r and time.monotonic() - began > 60 * args.budget_minutes:
+                break
             for who in (("ponte", "engine") if r % 2 == 0 else ("engine", "ponte")):
                 if who == "ponte":
                     ours.append(measure("ponte", "translate", texts, 1, len(texts)))

@@ -50,3 +50,12 @@ def write_section(name: str, body: str, path: Path = RESULTS) -> None:
 def kept_sections(text: str) -> str:
     """The marked sections of an earlier results file, to be written again after a new head."""
     return "\n\n".join(sections(text).values())
+
+
+def write_head(head: str, path: Path = RESULTS) -> None:
+    """Rewrite the file's head (make bench), keeping the other benchmarks' sections and the hand-written
+    "## Notes" (everything from that heading on)."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    notes = old[old.index("## Notes"):] if "## Notes" in old else ""
+    kept = kept_sections(old[:old.index("## Notes")] if notes else old)
+    path.write_text(head.rstrip("\n") + "\n\n" + (kept + "\n\n" if kept else "") + notes, encoding="utf-8")

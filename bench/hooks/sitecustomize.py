@@ -1,6 +1,6 @@
-"""An observer of CTranslate2 calls for the profile (bench/profile.py): on only when BENCH_ENGINE_LOG_DIR is set.
+"""An observer of CTranslate2 calls for the profile (bench/request_profile.py), on when BENCH_ENGINE_LOG_DIR is set.
 
-bench/profile.py puts this folder on PYTHONPATH of the server it starts, so every Python process of that server
+bench/request_profile.py puts this folder on PYTHONPATH of the server it starts, so every Python process of that server
 (the gunicorn master and its workers) imports this module at start-up. When `ctranslate2` is imported, its
 `Translator` is replaced by a thin proxy that
 - appends one JSON line per translate_batch / score_batch call to BENCH_ENGINE_LOG_DIR/engine-<pid>.jsonl
