@@ -5,6 +5,7 @@ measure what they say."""
 from __future__ import annotations
 
 import http.server
+import importlib.util
 import inspect
 import json
 import os
@@ -15,16 +16,27 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT / "tools"))
 
-import load  # noqa: E402
-import request_profile as rp  # noqa: E402
-import results  # noqa: E402
+
+def _script(path: Path) -> ModuleType:
+    """A script of bench/ or tools/ as a module, without putting those folders on sys.path (their names are
+    generic: load, results, formats)."""
+    spec = importlib.util.spec_from_file_location(f"bench_tools_{path.stem}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+load = _script(ROOT / "bench" / "load.py")
+rp = _script(ROOT / "bench" / "request_profile.py")
+results = _script(ROOT / "bench" / "results.py")
 
 FIXTURE = ROOT / "tests" / "fixtures" / "translate-pt_en-ponte_test-1_0.argosmodel"
 
@@ -253,12 +265,12 @@ def test_the_engine_observer_logs_every_call_and_changes_no_result(tmp_path: Pat
 
 @pytest.mark.slow
 def test_the_argos_size_builder_writes_a_real_package_that_never_ends_a_sentence(tmp_path: Path) -> None:
-    import build_argos_size_model as builder
     import ctranslate2
     import sentencepiece
 
     from service.core.packages import install_archive
 
+    builder = _script(ROOT / "tools" / "build_argos_size_model.py")
     out = builder.build(tmp_path / "small.argosmodel", layers=1, d_model=64, heads=2, ffn=128)
     with zipfile.ZipFile(out) as archive:
         names = archive.namelist()
