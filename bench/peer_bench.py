@@ -48,7 +48,7 @@ from load import load_texts, run_load  # noqa: E402
 from results import write_section  # noqa: E402
 
 from service.core.packages import install_archive  # noqa: E402
-from tests.server import Server, listening_socket  # noqa: E402
+from tests.server import Server  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "translate-pt_en-ponte_test-1_0.argosmodel"
 NEWS = ROOT / "tests" / "data" / "tagging_eval.jsonl"
@@ -86,15 +86,15 @@ def setup_peer(peer_dir: Path) -> None:
     subprocess.run(["bash", str(ROOT / "bench" / "peer" / "setup.sh"), str(peer_dir)], check=True, timeout=1800)
 
 
-class LibreTranslate:
-    """LibreTranslate under gunicorn on a loopback socket this process holds, offline, in an isolated home."""
+class LibreTranslate(Server):
+    """LibreTranslate under gunicorn on a loopback socket this process holds, offline, in an isolated home
+    (started and stopped like ponte's test server, tests/server.py, with its own command and readiness check)."""
 
     def __init__(self, peer_dir: Path, model: Path, work: Path, *, workers: int = 2, intra_threads: int = 1) -> None:
-        self.peer_dir, self.work = peer_dir, work
-        self.socket = listening_socket()
-        self.port: int = self.socket.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
+        work = work.resolve()  # the peer runs in its source folder: every path it is given must be absolute
         home = work / "home"
+        super().__init__(home / "argos-packages", work / "libretranslate.log")
+        self.peer_dir, self.model, self.workers = peer_dir, model, workers
         self.env = {k: v for k, v in os.environ.items()
                     if not k.startswith(("LT_", "ARGOS_", "PONTE_", "XDG_", "PROMETHEUS_", "GUNICORN_"))}
         self.env.update({
@@ -105,10 +105,6 @@ class LibreTranslate:
             "LT_HOST": "127.0.0.1", "LT_PORT": str(self.port), "LT_LOAD_ONLY": "pt,en",
             "PROMETHEUS_MULTIPROC_DIR": str(work / "prometheus"),
         })
-        self.workers = workers
-        self.model = model
-        self.process: subprocess.Popen[bytes] | None = None
-        self.log_path = work / "libretranslate.log"
 
     def install(self) -> None:
         """The package and the sentence splitter, into the isolated home."""
@@ -125,19 +121,21 @@ class LibreTranslate:
         prometheus = Path(self.env["PROMETHEUS_MULTIPROC_DIR"])
         shutil.rmtree(prometheus, ignore_errors=True)
         prometheus.mkdir(parents=True)
-        src = self.peer_dir / "src"
         argv = [str(self.peer_dir / "venv" / "bin" / "gunicorn"), "-c", "scripts/gunicorn_conf.py",
                 "--workers", str(self.workers), "--max-requests", "0", "--timeout", "2400",
                 "--bind", f"fd://{self.socket.fileno()}", "wsgi:app()"]
         started = time.monotonic()
         self._log = self.log_path.open("wb")
-        self.process = subprocess.Popen(argv, cwd=src, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
-                                        pass_fds=[self.socket.fileno()], start_new_session=True)
+        self.process = subprocess.Popen(argv, cwd=self.peer_dir / "src", env=self.env, stdout=self._log,
+                                        stderr=subprocess.STDOUT, pass_fds=[self.socket.fileno()])
         while time.monotonic() - started < ready_within:
             if self.process.poll() is not None:
                 raise RuntimeError(f"LibreTranslate exited with {self.process.returncode}:\n{self.log()[-3000:]}")
             try:
                 if requests.get(f"{self.url}/languages", timeout=2).status_code == 200:
+                    if "Updating language models" in self.log():  # its boot went for the package index
+                        raise RuntimeError("LibreTranslate tried to download its package index: not the offline "
+                                           f"set-up measured here (see {self.log_path})")
                     return time.monotonic() - started
             except (requests.ConnectionError, requests.Timeout):
                 pass
@@ -145,31 +143,21 @@ class LibreTranslate:
         self.stop()
         raise RuntimeError(f"LibreTranslate not ready within {ready_within} s:\n{self.log()[-3000:]}")
 
-    def stop(self, timeout: float = 40.0) -> None:
-        """TERM the master; KILL it and any of its own workers still alive after `timeout` (workers can hang in
-        onnxruntime's destructor at exit)."""
+    def stop(self, timeout: float = 40.0) -> int | None:
+        """Stop the master; then KILL any of its own workers still alive (they can hang in onnxruntime's
+        destructor at exit)."""
         if self.process is None:
-            return
+            return None
         workers = _children(self.process.pid)
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        code = super().stop(timeout)
         for pid in workers:
             try:
                 if "gunicorn" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace"):
                     os.kill(pid, signal.SIGKILL)
-            except (OSError, ProcessLookupError):
+            except OSError:
                 pass
-        self._log.close()
-        self.socket.close()
         self.process = None
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return code
 
 
 def _children(pid: int) -> list[int]:
@@ -219,8 +207,8 @@ def main() -> int:
 
     ponte = Server(packages, work / "ponte.log", PONTE_CACHE_SIZE="0", PONTE_DOCUMENT_CACHE_CHARS="0",
                    PONTE_WORKERS="2")
-    peer = LibreTranslate(args.peer_dir, args.model, work / "peer")
     (work / "peer").mkdir()
+    peer = LibreTranslate(args.peer_dir, args.model, work / "peer")
     peer.install()
     runs: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []

@@ -99,24 +99,18 @@ def random_spec(vocab: list[str], layers: int, d_model: int, heads: int, ffn: in
     decoder.projection.bias = bias
     norm(encoder.layer_norm)
     norm(decoder.layer_norm)
-    for layer in encoder.layer:
+    for layer in [*encoder.layer, *decoder.layer]:  # self-attention (fused q, k, v) and feed-forward
         linear(layer.self_attention.linear[0], 3 * d_model, d_model)
         linear(layer.self_attention.linear[1], d_model, d_model)
         norm(layer.self_attention.layer_norm)
         linear(layer.ffn.linear_0, ffn, d_model)
         linear(layer.ffn.linear_1, d_model, ffn)
         norm(layer.ffn.layer_norm)
-    for layer in decoder.layer:
-        linear(layer.self_attention.linear[0], 3 * d_model, d_model)
-        linear(layer.self_attention.linear[1], d_model, d_model)
-        norm(layer.self_attention.layer_norm)
+    for layer in decoder.layer:  # attention to the source: q, then fused k and v
         linear(layer.attention.linear[0], d_model, d_model)
         linear(layer.attention.linear[1], 2 * d_model, d_model)
         linear(layer.attention.linear[2], d_model, d_model)
         norm(layer.attention.layer_norm)
-        linear(layer.ffn.linear_0, ffn, d_model)
-        linear(layer.ffn.linear_1, d_model, ffn)
-        norm(layer.ffn.layer_norm)
     spec.register_source_vocabulary(vocab)
     spec.register_target_vocabulary(vocab)
     spec.validate()
