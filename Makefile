@@ -8,7 +8,11 @@ PIP := $(PY) -m pip --disable-pip-version-check --no-input
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test test-fast test-determinism lint typecheck unit docker-check venv clean bench bench-peer bench-argos-size profile audit fuzz soak eval-tags eval-iptc test-browser abuse eval-translation check-alerts test-spark bench-spark test-files bench-files
+# The image's name, as deploy/kubernetes and the docs give it (tests/test_container_docs.py checks they agree)
+VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' pyproject.toml)
+IMAGE ?= ponte:$(VERSION)
+
+.PHONY: run test test-fast test-determinism lint typecheck unit image container-check venv clean bench bench-peer bench-argos-size profile audit fuzz soak eval-tags eval-iptc test-browser abuse eval-translation check-alerts test-spark bench-spark test-files bench-files
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,10 +56,18 @@ typecheck: $(DEV_STAMP)
 unit: $(DEV_STAMP)
 	$(PY) -m pytest
 
-## make docker-check: the Dockerfile's install steps in a fresh virtualenv (no Docker engine needed)
-## (it needs hadolint, which the dev virtualenv holds: a fresh clone installs it first)
-docker-check: $(DEV_STAMP)
-	bash tools/docker_recipe_check.sh
+## make image: the image built for real with podman (installed from Debian if missing), offline, on a base made from
+## Debian's packages (mmdebstrap; cached in build/container/), the test package baked in from models/
+## (PONTE_MODEL_FILE=models/X.argosmodel bakes another). docs/container.md
+image:
+	IMAGE=$(IMAGE) bash tools/container/image.sh
+
+## make container-check: the built image run for real: read-only root, non-root, health check, the seed article over
+## HTTP equal to `make run`, the pipeline job offline with SIGTERM and --resume, mounted and corrupt models, size
+## and start-up budgets (tests/integration/container)
+container-check: $(DEV_STAMP) image
+	CONTAINERS_CONF=$(abspath tools/container/containers.conf) PONTE_CONTAINER_TESTS=1 PONTE_IMAGE=$(IMAGE) \
+	    OMP_NUM_THREADS=1 $(PY) -m pytest -q -s -p no:cacheprovider tests/integration/container
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -68,6 +68,10 @@ logconfig_dict = gunicorn_logconfig(_settings.log_level, _settings.log_format)
 limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
+# No control socket (gunicorn >= 25.1's `gunicornc` interface, which ponte does not use): by default it is made at
+# ~/.gunicorn/gunicorn.ctl, one path shared by every server of a user, and on a read-only root (the image) the
+# arbiter logs an error for it at each start.
+control_socket_disable = True
 
 
 # Worker lifecycle metrics (the others are in service/metrics.py). Not registered anywhere: in multiprocess

@@ -36,7 +36,7 @@ def main() -> int:
         package = install_archive(args.model, Path(tmp))
         engine = ArgosTranslator(package, DecodingOptions(repair=False))
         repairing = ArgosTranslator(package, DecodingOptions())
-        sources = engine._sp.encode(sentences, out_type=str)
+        sources = [list(p) for p in engine.tokenizer.pieces(sentences)]
 
         def raw(scores: bool) -> None:
             # the engine's own call shape, scores on or off, one sub-batch per bound

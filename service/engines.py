@@ -22,6 +22,7 @@ from service.core.translate import (
     QualityRules,
     SentenceTranslator,
 )
+from service.core.translate.tokenizer import Tokenizer
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -62,16 +63,17 @@ def argos_engine_factory(settings: Settings, arrivals: Arrivals | None = None) -
     options = decoding_options(settings)
 
     def build(package: InstalledPackage) -> SentenceTranslator:
+        tokenizer = Tokenizer(package.sentencepiece_model)  # one per package: the budget's and the engine's
         engine: SentenceTranslator = ArgosTranslator(
             package, options, intra_threads=settings.intra_threads,
-            inter_threads=settings.inter_threads, compute_type=settings.compute_type)
+            inter_threads=settings.inter_threads, compute_type=settings.compute_type, tokenizer=tokenizer)
         if settings.batch_wait_ms > 0:
             engine = BatchingTranslator(engine, settings.batch_wait_ms / 1000.0, settings.batch_max_sentences,
                                         arrivals)
         if settings.cache_size > 0:
             engine = CachingTranslator(engine, settings.cache_size, max_bytes=settings.cache_bytes,
                                        max_entry_chars=settings.cache_max_entry_chars)
-        return MeteredTranslator(engine, package.sentencepiece_model, settings.slice_tokens)
+        return MeteredTranslator(engine, tokenizer, settings.slice_tokens)
 
     return build
 

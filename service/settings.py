@@ -33,6 +33,9 @@ PROCESS_DEFAULTS: dict[str, tuple[str, str]] = {
     # measured: peak RSS per gthread worker 157 -> 151 MB on the fixture model
     "MALLOC_ARENA_MAX": ("2", "read by glibc at process start (so it acts on gunicorn, which `serve` execs): "
                               "two malloc arenas instead of one per thread keep the workers' memory flat"),
+    "MKL_CBWR": ("AUTO,STRICT", "read by Intel MKL (CTranslate2's backend on Intel CPUs): strict conditional "
+                                "numerical reproducibility, the same numbers for the same engine call in every run "
+                                "and process (CTranslate2's maintainers' advice for reproducible output with MKL)"),
 }
 
 

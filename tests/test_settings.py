@@ -192,10 +192,11 @@ def test_settings_are_frozen() -> None:
 def test_process_defaults_fill_only_what_is_unset() -> None:
     environ = {"OMP_NUM_THREADS": "4"}
     apply_process_defaults(environ)
-    assert environ == {"OMP_NUM_THREADS": "4", "MALLOC_ARENA_MAX": PROCESS_DEFAULTS["MALLOC_ARENA_MAX"][0]}
+    assert environ == {"OMP_NUM_THREADS": "4", "MALLOC_ARENA_MAX": PROCESS_DEFAULTS["MALLOC_ARENA_MAX"][0],
+                       "MKL_CBWR": "AUTO,STRICT"}
     empty: dict[str, str] = {}
     apply_process_defaults(empty)
-    assert empty == {"OMP_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2"}
+    assert empty == {"OMP_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2", "MKL_CBWR": "AUTO,STRICT"}
 
 
 def test_entry_points_do_not_load_ctranslate2_before_the_process_defaults() -> None:

@@ -87,7 +87,7 @@ def evaluate(engine: ArgosTranslator, pairs: list[tuple[str, str]]) -> dict[str,
 def loop_share(engine: ArgosTranslator, results: list[SentenceResult]) -> float:
     """Share of outputs with a looping n-gram by the engine's own rule."""
     rules = engine.options.quality
-    pieces = [engine._sp.encode(r.text, out_type=str) for r in results]
+    pieces = [engine.tokenizer.pieces([r.text])[0] for r in results]
     return sum(looping_ngram(p, rules.repeat_max_ngram, rules.repeat_min_count) for p in pieces) / max(1, len(pieces))
 
 
@@ -100,7 +100,7 @@ def measure_references(engine: ArgosTranslator, pairs: list[tuple[str, str]]) ->
           + ", ".join(f"p{q * 100:g}={ratios[min(len(ratios) - 1, int(q * len(ratios)))]:.2f}" for q in cut))
     for n in (2, 3, 4):
         for count in (2, 3, 4):
-            refs = sum(looping_ngram(engine._sp.encode(en, out_type=str), n, count) for _, en in pairs)
+            refs = sum(looping_ngram(engine.tokenizer.pieces([en])[0], n, count) for _, en in pairs)
             print(f"references with an n<={n} gram repeated {count}x back to back: {refs}/{len(pairs)}")
 
 

@@ -15,11 +15,11 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from service.core.exceptions import CoreError
 from service.core.translate import SentenceResult, SentenceTranslator, translate_scored
+from service.core.translate.tokenizer import Tokenizer
 
 
 class WorkBudgetExceededError(CoreError):
@@ -102,18 +102,17 @@ class MeteredTranslator:
     """The outermost engine layer: counts tokens with the package's SentencePiece model and feeds the inner
     engine in slices of at most `slice_tokens`, checking the deadline before each."""
 
-    def __init__(self, inner: SentenceTranslator, sentencepiece_model: Path, slice_tokens: int) -> None:
-        import sentencepiece
-
+    def __init__(self, inner: SentenceTranslator, tokenizer: Tokenizer, slice_tokens: int) -> None:
         self.inner = inner
         self.name = inner.name
         self.version = inner.version
         self.slice_tokens = slice_tokens
-        self._sp = sentencepiece.SentencePieceProcessor(model_file=str(sentencepiece_model))
+        # the package's tokenizer, shared with the engine: the pieces counted here are the engine's, kept for it
+        self._tokenizer = tokenizer
 
     def count_tokens(self, sentences: Sequence[str]) -> list[int]:
         """Source tokens of each sentence, as the engine will see them."""
-        return [len(pieces) for pieces in self._sp.encode(list(sentences))] if sentences else []
+        return self._tokenizer.count(sentences)
 
     def _slices(self, sentences: Sequence[str]) -> Iterator[Sequence[str]]:
         """Consecutive runs of at most `slice_tokens` source tokens (one sentence at least), the deadline checked

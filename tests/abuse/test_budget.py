@@ -15,6 +15,7 @@ from service.core.budget import (
 )
 from service.core.lru import BoundedLru, str_bytes
 from service.core.translate import CachingTranslator
+from service.core.translate.tokenizer import Tokenizer
 from tests.conftest import FakeTranslator
 from tests.contract import ContractClient
 
@@ -36,7 +37,7 @@ def test_the_default_budget_takes_100k_of_prose_and_refuses_100k_of_emoji(packag
     from service.core.segment import split_sentences
 
     package = next(p for p in packages_dir.iterdir() if p.is_dir())
-    metered = MeteredTranslator(FakeTranslator(), package / "sentencepiece.model", 2000)
+    metered = MeteredTranslator(FakeTranslator(), Tokenizer(package / "sentencepiece.model"), 2000)
     prose = [s.text for s in split_sentences((seed_article * 100)[:100000], "pt").sentences]
     WorkBudget().check(metered.count_tokens(prose))
     with pytest.raises(WorkBudgetExceededError):
@@ -46,7 +47,7 @@ def test_the_default_budget_takes_100k_of_prose_and_refuses_100k_of_emoji(packag
 def test_metered_engine_works_in_slices_and_stops_at_the_deadline(packages_dir) -> None:
     package = next(p for p in packages_dir.iterdir() if p.is_dir())
     inner = FakeTranslator()
-    metered = MeteredTranslator(inner, package / "sentencepiece.model", slice_tokens=50)
+    metered = MeteredTranslator(inner, Tokenizer(package / "sentencepiece.model"), slice_tokens=50)
     sentences = [f"O governo aprovou a lei número {i} ontem." for i in range(40)]
     assert metered.translate(sentences) == [f"[en] {s}" for s in sentences]
     assert len(inner.calls) > 3 and max(len(call) for call in inner.calls) < len(sentences)

@@ -56,8 +56,8 @@ def test_output_length_is_bounded_by_the_input(packages_dir: Path) -> None:
     options = DecodingOptions(length_ratio=1.0, length_extra=2, beam_size=1)
     tight = ArgosTranslator(check_package_dir(packages_dir / "translate-pt_en-ponte_test-1_0"), options)
     out = tight.translate(["arquivo " * 3])[0]
-    pieces = tight._sp.encode("arquivo " * 3, out_type=str)
-    assert len(tight._sp.encode(out, out_type=str)) <= len(pieces) * 1.0 + 2 + 1
+    pieces = list(tight.tokenizer.pieces(["arquivo " * 3])[0])
+    assert tight.tokenizer.count([out])[0] <= len(pieces) * 1.0 + 2 + 1
 
 
 def test_empty_and_blank_sentences(engine: ArgosTranslator) -> None:
@@ -69,13 +69,13 @@ def test_over_long_sentence_is_chunked_not_truncated(packages_dir: Path) -> None
     options = DecodingOptions(max_input_tokens=16, beam_size=1)
     small = ArgosTranslator(check_package_dir(packages_dir / "translate-pt_en-ponte_test-1_0"), options)
     long_sentence = " ".join(["o arquivo não foi encontrado"] * 12)
-    pieces = small._sp.encode(long_sentence, out_type=str)
+    pieces = list(small.tokenizer.pieces([long_sentence])[0])
     chunks = chunk_pieces(pieces, 16)
     assert len(chunks) >= 3
     out = small.translate([long_sentence])
     assert len(out) == 1
     # every chunk is translated (as it would be on its own) and the parts joined: nothing is cut off
-    each = small.translate([small._sp.decode(c) for c in chunks])
+    each = small.translate([small.tokenizer.decode(c) for c in chunks])
     assert out[0] == " ".join(each)
 
 

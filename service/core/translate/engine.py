@@ -38,6 +38,7 @@ from service.core.translate.results import (
     check_alternatives,
     ordered_flags,
 )
+from service.core.translate.tokenizer import Tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -103,19 +104,33 @@ class _Hypothesis:
     truncated: bool
 
 
+@dataclass(frozen=True)
+class _Chunk:
+    """What the engine translates: a sentence's pieces (or a part of a long one's), with its text and whether a
+    piece is outside the vocabulary, worked out once for every hypothesis assessed against it."""
+
+    sentence: int  # index of the sentence in the call
+    pieces: list[str]
+    source: str
+    unknown: bool
+
+
+# a hypothesis, its quality flags and its text
+_Assessed = tuple[_Hypothesis, tuple[str, ...], str]
+
+
 class ArgosTranslator:
     """One loaded Argos package: CTranslate2 translator + SentencePiece processor."""
 
     def __init__(self, package: InstalledPackage, options: DecodingOptions, *, intra_threads: int = 1,
-                 inter_threads: int = 1, compute_type: str = "default") -> None:
+                 inter_threads: int = 1, compute_type: str = "default", tokenizer: Tokenizer | None = None) -> None:
         import ctranslate2
-        import sentencepiece
 
         self.package = package
         self.name = package.name
         self.version = package.version
         self.options = options
-        self._sp = sentencepiece.SentencePieceProcessor(model_file=str(package.sentencepiece_model))
+        self.tokenizer = tokenizer if tokenizer is not None else Tokenizer(package.sentencepiece_model)
         self._translator = ctranslate2.Translator(
             str(package.model_dir), device="cpu", compute_type=compute_type,
             inter_threads=inter_threads, intra_threads=intra_threads,
@@ -139,21 +154,20 @@ class ArgosTranslator:
         check_alternatives(alternatives)
         if not sentences:
             return []
-        encoded = self._sp.encode(list(sentences), out_type=str)
-        work: list[tuple[int, list[str]]] = []  # (sentence index, chunk) for every non-empty chunk
-        for index, pieces in enumerate(encoded):
-            for chunk in chunk_pieces(list(pieces), self.options.max_input_tokens):
-                if chunk:
-                    work.append((index, chunk))
-        chunks = [chunk for _, chunk in work]
-        beams = self._decode(chunks, num_hypotheses=alternatives + 1)
+        tokenizer = self.tokenizer
+        work: list[_Chunk] = []  # every non-empty chunk of every sentence
+        for index, pieces in enumerate(tokenizer.pieces(sentences)):
+            for part in chunk_pieces(list(pieces), self.options.max_input_tokens):
+                if part:
+                    work.append(_Chunk(index, part, tokenizer.decode(part), tokenizer.has_unknown(part)))
+        beams = self._decode([chunk.pieces for chunk in work], num_hypotheses=alternatives + 1)
         self.engine_calls += 1
-        best = [self._assessed(work[i], beams[i][0]) for i in range(len(work))]
+        best = [self._assessed(chunk, beam[0]) for chunk, beam in zip(work, beams, strict=True)]
         if self.options.repair:
             self._repair(work, best)
         per_sentence: list[list[int]] = [[] for _ in sentences]
-        for position, (index, _) in enumerate(work):
-            per_sentence[index].append(position)
+        for position, item in enumerate(work):
+            per_sentence[item.sentence].append(position)
         return [self._sentence(positions, best, beams) for positions in per_sentence]
 
     def _decode(self, chunks: list[list[str]], num_hypotheses: int = 1, beam_size: int | None = None,
@@ -200,27 +214,25 @@ class ArgosTranslator:
             pieces = pieces[1:]
         return _Hypothesis(pieces, mean, truncated=not ended)
 
-    def _assessed(self, item: tuple[int, list[str]], hypothesis: _Hypothesis) -> tuple[_Hypothesis, tuple[str, ...]]:
-        source_pieces = item[1]
-        source = self._sp.decode(source_pieces)
-        unknown = any(self._sp.piece_to_id(p) == self._sp.unk_id() for p in source_pieces)
-        flags = assess(source, self._sp.decode(hypothesis.pieces), hypothesis.pieces, truncated=hypothesis.truncated,
-                       source_unknown=unknown, rules=self.options.quality)
-        return hypothesis, flags
+    def _assessed(self, chunk: _Chunk, hypothesis: _Hypothesis) -> _Assessed:
+        text = self.tokenizer.decode(hypothesis.pieces)
+        flags = assess(chunk.source, text, hypothesis.pieces, truncated=hypothesis.truncated,
+                       source_unknown=chunk.unknown, rules=self.options.quality)
+        return hypothesis, flags, text
 
-    def _repair(self, work: list[tuple[int, list[str]]], best: list[tuple[_Hypothesis, tuple[str, ...]]]) -> None:
+    def _repair(self, work: list[_Chunk], best: list[_Assessed]) -> None:
         """Decode every looping or truncated chunk once more with a guard, together; keep the better one."""
-        broken = [i for i, (_, flags) in enumerate(best) if REPETITION in flags or TRUNCATED in flags]
+        broken = [i for i, (_, flags, _) in enumerate(best) if REPETITION in flags or TRUNCATED in flags]
         if not broken:
             return
         guard = {"no_repeat_ngram_size": self.options.repair_no_repeat_ngram_size,
                  "repetition_penalty": self.options.repair_repetition_penalty}
-        retried = self._decode([work[i][1] for i in broken], beam_size=self.options.repair_beam_size,
+        retried = self._decode([work[i].pieces for i in broken], beam_size=self.options.repair_beam_size,
                                guard=guard)
         # The guards change the scores CTranslate2 reports: score the new outputs without them, one
         # sentence per batch, since padding next to other sentences moves the sums in the 7th digit.
         # asynchronous: the one-sentence batches are spread over the replicas instead of queuing on one
-        rescored = self._translator.score_batch([work[i][1] for i in broken], [h[0].pieces for h in retried],
+        rescored = self._translator.score_batch([work[i].pieces for i in broken], [h[0].pieces for h in retried],
                                                 max_batch_size=1, asynchronous=True)
         for i, hypotheses, scoring in zip(broken, retried, rescored, strict=True):
             log_probs = list(scoring.result().log_probs)
@@ -230,14 +242,13 @@ class ArgosTranslator:
                 mean = sum(log_probs[:-1]) / max(1, len(log_probs) - 1)
             candidate = self._assessed(work[i], _Hypothesis(hypotheses[0].pieces, mean, hypotheses[0].truncated))
             if _rank(candidate) < _rank(best[i]):
-                best[i] = (candidate[0], ordered_flags({*candidate[1], REPAIRED}))
+                best[i] = (candidate[0], ordered_flags({*candidate[1], REPAIRED}), candidate[2])
                 self.repaired_sentences += 1
 
-    def _sentence(self, positions: list[int], best: list[tuple[_Hypothesis, tuple[str, ...]]],
-                  beams: list[list[_Hypothesis]]) -> SentenceResult:
+    def _sentence(self, positions: list[int], best: list[_Assessed], beams: list[list[_Hypothesis]]) -> SentenceResult:
         if not positions:
             return SentenceResult("")
-        texts = [self._sp.decode(best[p][0].pieces).strip() for p in positions]
+        texts = [best[p][2].strip() for p in positions]
         weights = [max(1, len(best[p][0].pieces)) for p in positions]
         score = sum(best[p][0].score * w for p, w in zip(positions, weights, strict=True)) / sum(weights)
         flags = ordered_flags({f for p in positions for f in best[p][1]})
@@ -245,7 +256,7 @@ class ArgosTranslator:
         others: dict[str, float] = {}
         if len(positions) == 1:  # alternatives of a chunked sentence would mix chunks: none
             for hypothesis in beams[positions[0]][1:]:
-                other = self._sp.decode(hypothesis.pieces).strip()
+                other = self.tokenizer.decode(hypothesis.pieces).strip()
                 if other != text and other not in others:
                     others[other] = hypothesis.score
         ranked = tuple(sorted(((t, _rounded(v)) for t, v in others.items()), key=lambda pair: -pair[1]))
@@ -257,8 +268,8 @@ def _rounded(score: float) -> float:
     return round(score, SCORE_DECIMALS)
 
 
-def _rank(candidate: tuple[_Hypothesis, tuple[str, ...]]) -> tuple[int, int, float]:
+def _rank(candidate: _Assessed) -> tuple[int, int, float]:
     """Lower is better: loops and truncation first, then any flag, then the model's score."""
-    hypothesis, flags = candidate
+    hypothesis, flags, _ = candidate
     severe = sum(1 for f in flags if f in (REPETITION, TRUNCATED))
     return severe, len(flags), -hypothesis.score
