@@ -170,7 +170,7 @@ STAGES: list[tuple[str, Rule]] = [
     ("repair (re-decode + rescore)", any_func(r"repair", "service/")),
     ("engine (CTranslate2)", either(any_file(HOOK, "ctranslate2/"))),
     ("engine: waiting for a shared call", waiting_in("service/core/batching.py")),
-    ("SentencePiece", any_file("sentencepiece/")),
+    ("SentencePiece (and its cache)", any_file("sentencepiece/", "service/core/translate/tokenizer")),
     ("logging / metrics", any_file("logging/", "service/logs.py", "service/web/requestlog.py", "service/web/metrics.py",
                                    "service/web/observer.py", "prometheus_client/")),
     ("scoring / quality flags", either(any_file("service/core/translate/quality.py",

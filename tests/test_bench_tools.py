@@ -179,7 +179,7 @@ def test_profile_stages_follow_the_rules_in_order() -> None:
     assert samples[0].process == "process 11" and samples[0].thread == "thread (12)"
     assert samples[0].frames[2].file == "flask/app.py"  # site-packages prefix cut
     stages = [rp.stage_of(s.frames) if rp.in_request(s.frames) else None for s in samples]
-    assert stages == ["engine (CTranslate2)", "SentencePiece", "repair (re-decode + rescore)",
+    assert stages == ["engine (CTranslate2)", "SentencePiece (and its cache)", "repair (re-decode + rescore)",
                       "engine: waiting for a shared call", None, None, "body parse / format", "JSON response"]
 
 
