@@ -12,7 +12,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' pyproject.toml)
 IMAGE ?= ponte:$(VERSION)
 
-.PHONY: run test nginx test-fast test-determinism lint typecheck unit image container-check venv clean bench audit fuzz soak eval-tags eval-iptc test-browser abuse eval-translation check-alerts test-spark bench-spark test-files bench-files
+.PHONY: run test nginx test-fast test-determinism lint typecheck unit image container-check venv clean bench bench-peer bench-argos-size profile audit fuzz soak eval-tags eval-iptc test-browser abuse eval-translation check-alerts test-spark bench-spark test-files bench-files
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -77,9 +77,28 @@ container-check: $(DEV_STAMP) image
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
-## make bench: engine limit vs service on the shipped workload; writes bench/RESULTS.md
-bench: $(DEV_STAMP)
+## make bench: engine limit vs service on the shipped workload; writes bench/RESULTS.md (keeping the sections of
+## bench-peer and bench-argos-size). `make bench PEER=1 ARGOS_SIZE=1` runs those two after it, in the same run.
+bench: $(DEV_STAMP) nginx
 	$(PY) bench/bench.py
+	if [ -n "$(PEER)" ]; then $(MAKE) --no-print-directory bench-peer; fi
+	if [ -n "$(ARGOS_SIZE)" ]; then $(MAKE) --no-print-directory bench-argos-size; fi
+
+## make bench-peer: ponte and LibreTranslate 1.9.6 side by side, cell by cell, alternating (bench/peer_bench.py);
+## writes the "peer" section of bench/RESULTS.md. The peer's virtualenv (.venv-peer, git-ignored) is built the
+## first time (~5 min); the run takes ~12 min on a quiet 2-core machine (BENCH_PEER_ARGS=--quick: a smoke run)
+bench-peer: $(DEV_STAMP) nginx
+	OMP_NUM_THREADS=1 $(PY) bench/peer_bench.py $(BENCH_PEER_ARGS)
+
+## make bench-argos-size: the service vs its engine on an Argos-size random-weight model (built into build/ when
+## missing, ~10 s) (bench/argos_size.py); writes the "argos-size" section of bench/RESULTS.md
+bench-argos-size: $(DEV_STAMP) nginx
+	OMP_NUM_THREADS=1 $(PY) bench/argos_size.py $(BENCH_ARGOS_SIZE_ARGS)
+
+## make profile: py-spy on a real server at c=1 and c=4 (bench/request_profile.py): flame graphs, a per-stage table
+## and the engine's batch sizes in bench/profile/ (~3 min on a quiet machine; PROFILE_ARGS=--quick: a smoke run)
+profile: $(DEV_STAMP) nginx
+	OMP_NUM_THREADS=1 $(PY) bench/request_profile.py $(PROFILE_ARGS)
 
 ## make audit: pip-audit of the pinned runtime requirements (needs PyPI's vulnerability data over the network).
 ## Exit 1: vulnerabilities found; exit 2: packages could not be audited (service unreachable), said plainly.

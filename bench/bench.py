@@ -38,6 +38,9 @@ from service.core.segment import split_sentences  # noqa: E402
 from service.core.tagging import Tagger, default_taxonomy_path, load_taxonomy  # noqa: E402
 from tests.server import Server  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from results import write_head  # noqa: E402
+
 DEFAULT_MODEL = ROOT / "tests" / "fixtures" / "translate-pt_en-ponte_test-1_0.argosmodel"
 WORKLOAD = ROOT / "bench" / "workload_pt.jsonl"
 SEED = ROOT / "tests" / "data" / "article_pt.txt"
@@ -268,10 +271,9 @@ def main() -> int:
     if args.out != "-":
         header = ["# Benchmark results", "", f"Command: `make bench` ({time.strftime('%Y-%m-%d')})", ""]
         out = Path(args.out)
-        # a hand-written "## Notes" section of an earlier RESULTS.md is kept
-        old = out.read_text(encoding="utf-8") if out.exists() else ""
-        notes = old[old.index("## Notes"):] if "## Notes" in old else ""
-        out.write_text("\n".join(header + lines) + "\n\n" + notes, encoding="utf-8")
+        # a hand-written "## Notes" section of an earlier RESULTS.md is kept, and the sections other benchmarks
+        # own (make bench-peer, make bench-argos-size: bench/results.py)
+        write_head("\n".join(header + lines), out)
         print(f"written to {args.out}")
     return 0
 
