@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from markdown_it import MarkdownIt
 
 from service.core.exceptions import CoreError, EmptyDocumentError
 from service.core.formats import join_mapped, parse
@@ -110,3 +111,34 @@ def test_markdown_front_matter_code_and_urls_pass_through() -> None:
     source = "---\ntitle: Olá\n---\n\n# Título\n\nVeja `código` e [site](https://a.b/c?d=1).\n\n```\nx = 1\n```\n"
     out = _render_with(source, "markdown", ["Title", "See código and site."])
     assert out == "---\ntitle: Olá\n---\n\n# Title\n\nSee `código` and [site](https://a.b/c?d=1).\n\n```\nx = 1\n```\n"
+
+
+def test_inline_translate_no_and_notranslate_are_protected() -> None:
+    layout = parse('<p>Use <span translate="no">Modo Seguro</span> e <em class="x notranslate">Painel</em> hoje; '
+                   '<span translate="NO ">Ajuda</span>, <span translate="yes">sim</span>, '
+                   '<span class="notranslated">não</span>.</p>', "html")
+    assert layout.visible_text == "Use Modo Seguro e Painel hoje; Ajuda, sim, não."
+    protected = [layout.visible_text[start:end] for start, end in layout.protected]
+    assert protected == ["Modo Seguro", "Painel", "Ajuda"]
+    out = _render_with('<p>Abra o <span translate="no">Modo Seguro</span> agora.</p>', "html",
+                       ["Open Modo Seguro now."])
+    assert out == '<p>Open <span translate="no">Modo Seguro</span> now.</p>'
+
+
+@pytest.mark.parametrize(("written", "escaped"), [
+    ("# not a heading", "\\# not a heading"),
+    ("> not a quote", "\\> not a quote"),
+    ("+ not a list", "\\+ not a list"),
+    ("- not a list", "\\- not a list"),
+    ("= not a setext line", "\\= not a setext line"),
+    ("100. not a list", "100\\. not a list"),
+    ("7) not a list", "7\\) not a list"),
+    ("2024 was a year", "2024 was a year"),
+])
+def test_markdown_escapes_what_would_open_a_block_at_a_line_start(written: str, escaped: str) -> None:
+    out = _render_with("Um parágrafo.\n", "markdown", [written])
+    assert out == escaped + "\n"
+    assert [t.type for t in MarkdownIt("commonmark").parse(out)] == ["paragraph_open", "inline", "paragraph_close"]
+    # inside a line the same characters open nothing: no backslash before them but the ones for inline syntax
+    inside = _render_with("Um parágrafo.\n", "markdown", ["Text " + written])
+    assert inside == "Text " + written.replace(">", "\\>") + "\n"
