@@ -90,8 +90,9 @@ def _escape(text: str, line_start: bool) -> str:
     return out
 
 
-class _Walk(VisibleText[tuple[int, int, bool]]):
-    """Blocks of visible text from the token stream; a ref is (source start, source end, at line start)."""
+class _Walk(VisibleText[tuple[int, int, bool, bool]]):
+    """Blocks of visible text from the token stream; a ref is (source start, source end, at line start, inside
+    emphasis or a link)."""
 
     def __init__(self, body: str) -> None:
         super().__init__()
@@ -152,7 +153,7 @@ class _Walk(VisibleText[tuple[int, int, bool]]):
                     self.add(None, child.content, protected=autolink, depth=depth)
                 else:
                     begin, line_start = source(at)
-                    self.add((begin, begin + len(child.content), line_start), child.content, depth=depth)
+                    self.add((begin, begin + len(child.content), line_start, depth > 0), child.content, depth=depth)
             elif kind in ("code_inline", "text_special"):
                 self.add(None, child.content, protected=kind == "code_inline", depth=depth)
             elif child.nesting:
@@ -217,9 +218,10 @@ class MarkdownLayout:
         for ref, text in self._walk.new_texts(translated_visible, sentence_map):
             if ref is None:
                 continue
-            start, end, line_start = ref
-            if line_start and not text.strip():
-                continue  # an emptied line would end the paragraph: it keeps its words
+            start, end, line_start, nested = ref
+            if (line_start or nested) and not text.strip():
+                # an emptied line would end the paragraph, and `**` is no emphasis but two asterisks: it keeps its words
+                continue
             if text != body[start:end]:
                 edits.append((start, end, _escape(text, line_start)))
         for (start, end, label), value in zip(self._walk.images, extras, strict=True):

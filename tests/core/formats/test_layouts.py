@@ -142,3 +142,10 @@ def test_markdown_escapes_what_would_open_a_block_at_a_line_start(written: str, 
     # inside a line the same characters open nothing: no backslash before them but the ones for inline syntax
     inside = _render_with("Um parágrafo.\n", "markdown", ["Text " + written])
     assert inside == "Text " + written.replace(">", "\\>") + "\n"
+
+
+def test_markdown_emphasis_left_without_words_keeps_its_own() -> None:
+    # two emphasised words become one: `**` would be two literal asterisks, not an emphasis
+    out = _render_with("*Atenção* *agora*.\n", "markdown", ["Now."])
+    assert "**" not in out
+    assert [t.type for t in MarkdownIt("commonmark").parse(out)[1].children or []].count("em_open") == 2
