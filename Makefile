@@ -33,7 +33,8 @@ test: $(DEV_STAMP) lint typecheck unit
 
 ## make test-fast: core and API tests only (no subprocesses, no real servers, no corpus-wide runs): the edit-test loop
 test-fast: $(DEV_STAMP)
-	$(PY) -m pytest -q -p no:cacheprovider --ignore=tests/integration -m "not slow"
+	PONTE_PROPERTY_EXAMPLES=$${PONTE_PROPERTY_EXAMPLES:-10} $(PY) -m pytest -q -p no:cacheprovider --ignore=tests/integration \
+	    -m "not slow"
 
 ## make test-determinism: the same-answer tests (engine, CLI layouts, resume, shards, workers) on both of CTranslate2's
 ## CPU backends, whatever this CPU is: oneDNN capped at AVX2 (whose results once depended on a batch's padding) and

@@ -1,7 +1,7 @@
 """Hypothesis settings for the property tests: derandomized (the same examples on every run: a failure in CI is
 reproducible), no deadline (no test depends on the machine's speed), no example database written to the tree.
 
-PONTE_PROPERTY_EXAMPLES sets the examples per property: `make test` runs 100, `make test-fast` 20; run more with
+PONTE_PROPERTY_EXAMPLES sets the examples per property: `make test` runs 100, `make test-fast` 10; run more with
 e.g. `PONTE_PROPERTY_EXAMPLES=5000 PONTE_PROPERTY_RANDOM=1 .venv/bin/python -m pytest -k properties`, which also
 draws new examples instead of the fixed ones.
 """
