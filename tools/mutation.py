@@ -39,16 +39,23 @@ STATE = ROOT / ".mutation"
 
 # Module groups, run one at a time (the machine has two cores): file globs under service/.
 GROUPS: dict[str, tuple[str, ...]] = {
-    "edges": ("service/jsonin.py", "service/shards.py", "service/problems.py", "service/web/body.py",
-              "service/cli/analyze.py"),
-    "core-text": ("service/core/segment.py", "service/core/detect.py", "service/core/langprofiles.py"),
-    "core-tagging": ("service/core/tagging/*.py",),
+    "edges": ("service/jsonin.py", "service/shards.py", "service/problems.py", "service/web/body.py"),
+    "cli-analyze": ("service/cli/analyze.py",),
+    "core-limits": ("service/core/lru.py", "service/core/budget.py", "service/core/translate/cache.py",
+                    "service/core/translate/quality.py", "service/core/translate/results.py"),
+    "core-segment": ("service/core/segment.py",),
+    "core-detect": ("service/core/detect.py", "service/core/langprofiles.py"),
+    "core-tagging": ("service/core/tagging/matcher.py", "service/core/tagging/hits.py",
+                     "service/core/tagging/scoring.py", "service/core/tagging/context.py",
+                     "service/core/tagging/folding.py", "service/core/tagging/tagger.py",
+                     "service/core/tagging/taxonomy.py", "service/core/tagging/iptc.py"),
+    "core-taxonomy-loader": ("service/core/tagging/loader.py",),
     "core-terms": ("service/core/terms/*.py",),
     "core-formats": ("service/core/formats/*.py",),
-    "core-translate": ("service/core/translate/*.py",),
-    "core-run": ("service/core/pipeline.py", "service/core/batching.py", "service/core/budget.py",
-                 "service/core/lru.py", "service/core/models.py", "service/core/packages.py",
-                 "service/core/exceptions.py"),
+    "core-engine": ("service/core/translate/engine.py", "service/core/batching.py", "service/core/models.py",
+                    "service/core/exceptions.py"),
+    "core-pipeline": ("service/core/pipeline.py",),
+    "core-packages": ("service/core/packages.py",),
     "core-files": ("service/core/files/*.py",),
 }
 SELECTIONS = {"unit": "", "fast": "-m 'not slow'"}
@@ -147,16 +154,19 @@ class Selection:
             live.rename(self.kept)
 
 
-def run_mutmut(files: list[str], selection: str, children: int, budget: float | None) -> bool:
-    """mutmut over the mutants of these files; False when the time budget ran out first (results so far are kept)."""
-    names = [module_of(path) + ".*" for path in files]
+def run_mutmut(files: list[str], selection: str, children: int, budget: float | None,
+               only: list[str] | None = None) -> bool:
+    """mutmut over the mutants of these files (or only the named ones); False when the time budget ran out first
+    (results so far are kept)."""
+    names = only if only is not None else [module_of(path) + ".*" for path in files]
     env = dict(os.environ)
     if SELECTIONS[selection]:
         env["PYTEST_ADDOPTS"] = (env.get("PYTEST_ADDOPTS", "") + " " + SELECTIONS[selection]).strip()
     command = [str(MUTMUT), "run", "--max-children", str(children), *names]
+    shown = command if only is None else [*command[:4], f"<{len(only)} named mutants>"]
     log = STATE / selection / "mutmut.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    print(f"mutation: {' '.join(command)} ({selection} tests; its output in {log.relative_to(ROOT)})", flush=True)
+    print(f"mutation: {' '.join(shown)} ({selection} tests; its output in {log.relative_to(ROOT)})", flush=True)
     with log.open("w", encoding="utf-8") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=out,
                                    stderr=subprocess.STDOUT)
@@ -190,13 +200,18 @@ class Score:
         return 100.0 * self.killed / self.counted if self.counted else 100.0
 
 
-def score(files: list[str]) -> tuple[dict[str, Score], list[str]]:
-    """Scores per file of the mutants tested so far, and the stale equivalence entries."""
+def score(files: list[str], earlier: dict[str, str] | None = None) -> tuple[dict[str, Score], list[str]]:
+    """Scores per file of the mutants tested so far (a kill in `earlier`, another selection's results, counts: the
+    tests of a smaller selection are in this one), and the stale equivalence entries."""
     wanted = {path: "" for path in files}
     equivalents = load_equivalents()
     stale = []
     per_file: dict[str, Score] = {path: Score() for path in files}
-    for name, status in statuses().items():
+    current = statuses()
+    for name, status in (earlier or {}).items():
+        if status in KILLED or name not in current:
+            current[name] = status
+    for name, status in current.items():
         path = file_of(name, wanted)
         if path is None or status in SKIPPED:
             continue
@@ -276,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--record", action="store_true", help="record the per-module scores in " + SCORES.name)
     parser.add_argument("--check", action="store_true", help="exit 1 when a module is below its floor")
     parser.add_argument("--no-run", action="store_true", help="report the stored results without running mutmut")
+    parser.add_argument("--survivors-of", choices=sorted(SELECTIONS),
+                        help="run only the mutants that survived that selection (and take its kills as kills)")
     args = parser.parse_args(argv)
 
     if args.changed:
@@ -288,15 +305,27 @@ def main(argv: list[str] | None = None) -> int:
         batches = [group_files(name) for name in (args.group or GROUPS)]
     command = "python tools/mutation.py " + " ".join(argv if argv is not None else sys.argv[1:])
     started = time.monotonic()
+    files = [path for batch in batches for path in batch]
+    earlier: dict[str, str] = {}
+    if args.survivors_of:
+        with Selection(args.survivors_of):
+            earlier = {name: status for name, status in statuses().items() if file_of(name, dict.fromkeys(files))}
     with Selection(args.selection):
         if not args.no_run:
             for batch in batches:
                 left = None
                 if args.budget_minutes is not None:
                     left = args.budget_minutes * 60 - (time.monotonic() - started)
-                if (left is not None and left <= 0) or not run_mutmut(batch, args.selection, args.max_children, left):
+                only = None
+                if args.survivors_of:
+                    only = sorted(name for name, status in earlier.items() if file_of(name, dict.fromkeys(batch))
+                                  and status not in KILLED | SKIPPED)
+                    if not only:
+                        continue
+                if (left is not None and left <= 0) or not run_mutmut(batch, args.selection, args.max_children, left,
+                                                                        only):
                     break
-        per_file, stale = score([path for batch in batches for path in batch])
+        per_file, stale = score(files, earlier)
         report(per_file, args.selection, stale, args.report, command)
     if args.record:
         recorded = json.loads(SCORES.read_text(encoding="utf-8")) if SCORES.exists() else {}
