@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check --no-input
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test test-fast test-determinism lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags eval-iptc test-browser abuse eval-translation check-alerts test-spark bench-spark test-files bench-files
+.PHONY: mutation mutation-changed run test test-fast test-determinism lint typecheck unit docker-check venv clean bench audit fuzz soak eval-tags eval-iptc test-browser abuse eval-translation check-alerts test-spark bench-spark test-files bench-files
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,19 @@ typecheck: $(DEV_STAMP)
 
 unit: $(DEV_STAMP)
 	$(PY) -m pytest
+
+## make mutation: mutmut over the modules whose bugs users meet (tools/mutation.py GROUPS): make test-fast's tests first,
+## then the rest of the unit suite on their survivors; writes bench/mutation_fast.md and bench/mutation_unit.md. Hours on
+## 2 cores for every group: one group with `make mutation MUTATION_ARGS="--group core-terms"`
+mutation: $(DEV_STAMP)
+	$(PY) tools/mutation.py --selection fast $(MUTATION_ARGS) --report bench/mutation_fast.md --record
+	$(PY) tools/mutation.py --selection unit --survivors-of fast $(MUTATION_ARGS) --report bench/mutation_unit.md --record
+
+## make mutation-changed: test-fast's mutation score of the modules changed since MUTATION_BASE (default HEAD^1: a merge
+## commit's whole branch), stopped after MUTATION_MINUTES (default 25); fails below a module's floor (CI)
+mutation-changed: $(DEV_STAMP)
+	$(PY) tools/mutation.py --selection fast --changed $${MUTATION_BASE:-HEAD^1} \
+	    --budget-minutes $${MUTATION_MINUTES:-25} --check
 
 ## make docker-check: the Dockerfile's install steps in a fresh virtualenv (no Docker engine needed)
 ## (it needs hadolint, which the dev virtualenv holds: a fresh clone installs it first)
