@@ -343,7 +343,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         floor = floors(args.selection)
         low = [(path, result.percent, floor[path]) for path, result in per_file.items()
-               if result.counted and path in floor and result.percent < floor[path]]
+               if result.counted and not result.untested and path in floor and result.percent < floor[path]]
+        for path, result in per_file.items():
+            if result.untested:
+                print(f"mutation: {path}: {result.untested} mutants not tested within the budget: not checked")
         for path, result in per_file.items():
             if result.counted and path not in floor:
                 print(f"mutation: {path} has no recorded score yet ({result.percent:.1f}% now): not checked; "
