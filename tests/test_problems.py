@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from marshmallow import ValidationError
 
 from service.core.budget import DeadlineExceededError, WorkBudgetExceededError
 from service.core.exceptions import (
@@ -16,7 +17,7 @@ from service.core.exceptions import (
     UnsupportedLanguageError,
 )
 from service.core.files.errors import FileTooLargeError, MalformedFileError, UnsupportedFileError
-from service.problems import core_problem, from_core_error
+from service.problems import core_problem, field_errors, from_core_error, validation_problem
 
 P = "urn:ponte:problem:"
 
@@ -65,3 +66,25 @@ P = "urn:ponte:problem:"
 def test_each_core_error_is_its_problem(exc: CoreError, headers: dict[str, str], document: dict[str, Any]) -> None:
     assert from_core_error(exc).headers == headers
     assert core_problem(exc) == document
+
+
+def test_field_errors_are_flat_pointers_sorted_as_text() -> None:
+    messages = {"documents": {10: {"text": ["too long"]}, 2: {"text": ["missing"], "id": ["not a string"]}},
+                "_schema": ["the body is not an object"], "alternatives": ["must be at most 3"]}
+    assert field_errors(messages) == [
+        {"pointer": "/", "detail": "the body is not an object"},  # _schema: the body itself
+        {"pointer": "/alternatives", "detail": "must be at most 3"},
+        {"pointer": "/documents/10/text", "detail": "too long"},  # "10" before "2": sorted as text, every time
+        {"pointer": "/documents/2/id", "detail": "not a string"},
+        {"pointer": "/documents/2/text", "detail": "missing"},
+    ]
+    assert field_errors({"b": ["z"], "a": ["y"]}) == [{"pointer": "/a", "detail": "y"},
+                                                     {"pointer": "/b", "detail": "z"}]
+
+
+def test_validation_problem_lists_every_field() -> None:
+    document = validation_problem(ValidationError({"text": ["missing"], "format": ["must be one of: text, html"]}))
+    assert document == {"type": P + "validation-error", "title": "Invalid request", "status": 422,
+                        "detail": "/format: must be one of: text, html; /text: missing",
+                        "errors": [{"pointer": "/format", "detail": "must be one of: text, html"},
+                                   {"pointer": "/text", "detail": "missing"}]}
