@@ -2,9 +2,9 @@
 
 For each document of tests/data/documents: the protected pieces of its visible text (inline code and text marked
 not to translate, in order), its Portuguese sentences, and the topics the default taxonomy tags it with. The tests
-compare the code with this file, so a change in either shows (tests/core/formats/test_expected.py). Where a reviewer judged
-the tagger wrong, the entry's `tags` are the reviewer's and `tagger_differs` says what the tagger adds or misses
-and why; the test expects exactly that difference, so fixing the tagger means updating the note.
+compare the code with this file, so a change in either shows (tests/core/formats/test_expected.py). Where a
+reviewer judged the tagger wrong, the entry's `tags` are the reviewer's and `tagger_differs` says what the tagger
+adds or misses and why; the test expects exactly that difference, so fixing the tagger means updating the note.
 
     python tools/expected_documents.py --review   # the code's reading beside an independent one, differences shown
     python tools/expected_documents.py --write    # (re)write expected.json from the code, after review
