@@ -275,6 +275,11 @@ def test_missing_lines_are_named_one_or_as_a_range(tmp_path: Path) -> None:
         drop_line(parts[0], position)
     assert _message(parts) == ("input line 5 to 7 is missing from every part (the parts go from line 4 to line 8): "
                                "rerun the shard that should hold it with --resume")
+    (tmp_path / "one").mkdir()
+    one = write_parts(tmp_path / "one", outputs(4), 1)
+    drop_line(one[0], 2)  # line 2: the parts go from line 1
+    assert _message(one) == ("input line 2 is missing from every part (the parts go from line 1 to line 3): "
+                             "rerun the shard that should hold it with --resume")
     drop_line(parts[0], 1)  # and line 1: nothing comes before it
     assert _message(parts) == ("input line 1 is missing from every part: "
                                "rerun the shard that should hold it with --resume")
