@@ -134,7 +134,7 @@ def test_inline_translate_no_and_notranslate_are_protected() -> None:
     ("100. not a list", "100\\. not a list"),
     ("7) not a list", "7\\) not a list"),
     ("2024 was a year", "2024 was a year"),
-])
+], ids=["heading", "quote", "plus", "dash", "setext", "ordered", "paren", "year"])  # ids a command line can name
 def test_markdown_escapes_what_would_open_a_block_at_a_line_start(written: str, escaped: str) -> None:
     out = _render_with("Um parágrafo.\n", "markdown", [written])
     assert out == escaped + "\n"
