@@ -268,9 +268,15 @@ def test_curl_line_is_answered(command: DocCommand, server: Server, tmp_path: Pa
 
 def test_marked_commands_are_the_expected_ones() -> None:
     """What is not run here, and why: a new marker shows up in this list, and in review."""
+    own_files = ("your own files; tests/api/test_files.py and tests/integration/test_cli_files.py make the same calls "
+                 "on tests/data/files")
     assert sorted((c.text, c.not_tested) for c in COMMANDS if c.not_tested is not None) == [
         (".venv/bin/python -m service models install --from-index pt en",
          "internet (downloads from the Argos package index)"),
+        (".venv/bin/python -m service translate-file relatorio.docx relatorio.en.docx [--analysis analysis.json]",
+         own_files),
+        ("curl -s localhost:8080/v1/analyze/file -F file=@legendas.srt -F include_file=false", own_files),
+        ("curl -s localhost:8080/v1/translate/file -F file=@relatorio.docx -F source_language=pt -OJ", own_files),
     ]
 
 
