@@ -159,7 +159,7 @@ class Selection:
 
 
 def run_mutmut(files: list[str], selection: str, children: int, budget: float | None,
-               only: list[str] | None = None) -> bool:
+               only: list[str] | None = None, *, retried: bool = False) -> bool:
     """mutmut over the mutants of these files (or only the named ones); False when the time budget ran out first
     (results so far are kept)."""
     names = only if only is not None else [module_of(path) + ".*" for path in files]
@@ -182,7 +182,13 @@ def run_mutmut(files: list[str], selection: str, children: int, budget: float | 
             print("mutation: the time budget ran out; the mutants tested so far are reported", flush=True)
             return False
     if process.returncode != 0:
-        print(log.read_text(encoding="utf-8", errors="replace").replace("\r", "\n")[-3000:], flush=True)
+        text = log.read_text(encoding="utf-8", errors="replace")
+        if "rerunning stats collection" in text and "BadTestExecutionCommandsException" in text and not retried:
+            # after collecting the stats of new tests in its own process, mutmut's next pytest.main there fails with
+            # a usage error; the stats are saved, so a second run starts clean
+            print("mutation: mutmut stopped after collecting new tests' stats; running it again", flush=True)
+            return run_mutmut(files, selection, children, budget, only, retried=True)
+        print(text.replace("\r", "\n")[-3000:], flush=True)
         raise SystemExit(f"mutation: mutmut failed (exit {process.returncode})")
     return True
 
@@ -295,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--record", action="store_true", help="record the per-module scores in " + SCORES.name)
     parser.add_argument("--check", action="store_true", help="exit 1 when a module is below its floor")
     parser.add_argument("--no-run", action="store_true", help="report the stored results without running mutmut")
+    parser.add_argument("--retest", action="append", metavar="STATUS",
+                        help="run again only this selection's mutants with this status (survived, timeout...)")
     parser.add_argument("--survivors-of", choices=sorted(SELECTIONS),
                         help="run only the mutants that survived that selection (and take its kills as kills)")
     args = parser.parse_args(argv)
@@ -315,6 +323,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     files = [path for batch in batches for path in batch]
     earlier: dict[str, str] = {}
+    again: dict[str, str] = {}
+    if args.retest:
+        with Selection(args.selection):
+            again = {name: status for name, status in statuses().items()
+                     if status in args.retest and file_of(name, dict.fromkeys(files))}
     if args.survivors_of:
         with Selection(args.survivors_of):
             earlier = {name: status for name, status in statuses().items() if file_of(name, dict.fromkeys(files))}
@@ -325,6 +338,10 @@ def main(argv: list[str] | None = None) -> int:
                 if args.budget_minutes is not None:
                     left = args.budget_minutes * 60 - (time.monotonic() - started)
                 only = None
+                if args.retest:
+                    only = sorted(name for name in again if file_of(name, dict.fromkeys(batch)))
+                    if not only:
+                        continue
                 if args.survivors_of:
                     only = sorted(name for name, status in earlier.items() if file_of(name, dict.fromkeys(batch))
                                   and status not in KILLED | SKIPPED)
