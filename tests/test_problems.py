@@ -88,3 +88,7 @@ def test_validation_problem_lists_every_field() -> None:
                         "detail": "/format: must be one of: text, html; /text: missing",
                         "errors": [{"pointer": "/format", "detail": "must be one of: text, html"},
                                    {"pointer": "/text", "detail": "missing"}]}
+
+
+def test_a_validation_error_without_fields_is_an_invalid_request() -> None:
+    assert validation_problem(ValidationError({}))["detail"] == "invalid request"

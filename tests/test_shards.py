@@ -295,13 +295,17 @@ def test_a_line_without_its_number_is_named_with_its_part(tmp_path: Path) -> Non
                                 "writes it")
 
 
-def test_merge_to_file_makes_missing_folders_and_checks_the_count(tmp_path: Path) -> None:
+def test_merge_to_file_makes_missing_folders_and_checks_the_count(tmp_path: Path,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
     results = outputs(9)
     parts = write_parts(tmp_path, results, 3)
     target = tmp_path / "out" / "merged" / "all.jsonl"  # two folders that do not exist yet
     with pytest.raises(MergeError, match="the parts hold 9 lines, the input has 10"):
         merge_to_file(parts, target, expected_lines=10)
     assert list(target.parent.iterdir()) == []  # no output and no temporary file
-    assert merge_to_file(parts, target, expected_lines=9) == 9
+    with caplog.at_level("INFO", logger="service.shards"):
+        assert merge_to_file(parts, target, expected_lines=9) == 9
     assert target.read_bytes() == b"".join(encode_line(obj) for obj in results)
     assert list(target.parent.iterdir()) == [target]
+    assert [r.getMessage() for r in caplog.records if r.name == "service.shards"] == [
+        f"merged 3 parts into {target}: 9 lines"]

@@ -107,7 +107,7 @@ def test_looping_ngrams() -> None:
     assert not looping_ngram(["a", "b", "a", "b", "a", "b"], 1, 3)  # a bigram, but only unigrams asked
     assert looping_ngram(["a", "b"] * 2, 2, 2)
     assert not looping_ngram([], 4, 2)
-    with pytest.raises(ValueError, match="min_count must be at least 2"):
+    with pytest.raises(ValueError, match=r"^min_count must be at least 2$"):
         looping_ngram(["a"], 1, 1)
 
 
@@ -124,3 +124,37 @@ def test_flags_of_one_output() -> None:
                   rules=rules) == ("untranslated",)
     assert assess("2024 10 20 Linux", "2024 10 20 Linux", ["▁2024"], truncated=False, source_unknown=False,
                   rules=rules) == ()
+
+
+def test_a_cache_by_bytes_still_holds_at_most_size_entries() -> None:
+    inner = Scored()
+    cache = CachingTranslator(inner, 2, max_bytes=10**6)
+    cache.translate(["a", "b", "c"])  # three entries asked for, two kept: "a" went
+    cache.translate(["b", "c"])
+    assert len(inner.asked) == 1
+    cache.translate(["a"])
+    assert inner.asked[-1] == (["a"], 0)
+
+
+def test_alternatives_count_in_an_entrys_bytes() -> None:
+    inner = Scored()
+    sentence = "y" * 50
+    plain = str_bytes(sentence, f"EN({sentence})") + 200
+    cache = CachingTranslator(inner, 10, max_bytes=plain)  # room for the result without its alternatives only
+    cache.translate_scored([sentence], alternatives=1)
+    cache.translate_scored([sentence], alternatives=1)
+    assert len(inner.asked) == 2  # with one alternative it costs more than the room: not kept
+
+
+def test_results_without_asking_have_no_alternatives() -> None:
+    from service.core.translate.results import translate_scored
+
+    assert translate_scored(Scored(), ["um"])[0].alternatives == ()
+    assert translate_scored(CountingPlain(), ["um"]) == [SentenceResult("UM")]
+
+
+class CountingPlain:
+    name, version = "plain", "1"
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        return [s.upper() for s in sentences]
