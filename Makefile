@@ -12,7 +12,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' pyproject.toml)
 IMAGE ?= ponte:$(VERSION)
 
-.PHONY: run test nginx test-fast test-determinism lint typecheck unit image container-check venv clean bench bench-peer bench-argos-size profile audit fuzz soak eval-tags eval-iptc test-browser abuse eval-translation check-alerts test-spark bench-spark test-files bench-files
+.PHONY: mutation mutation-changed run test nginx test-fast test-determinism lint typecheck unit image container-check venv clean bench bench-peer bench-argos-size profile audit fuzz soak eval-tags eval-iptc test-browser abuse eval-translation check-alerts test-spark bench-spark test-files bench-files
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,7 +42,8 @@ nginx:
 
 ## make test-fast: core and API tests only (no subprocesses, no real servers, no corpus-wide runs): the edit-test loop
 test-fast: $(DEV_STAMP)
-	$(PY) -m pytest -q -p no:cacheprovider --ignore=tests/integration -m "not slow"
+	PONTE_PROPERTY_EXAMPLES=$${PONTE_PROPERTY_EXAMPLES:-10} $(PY) -m pytest -q -p no:cacheprovider --ignore=tests/integration \
+	    -m "not slow"
 
 ## make test-determinism: the same-answer tests (engine, CLI layouts, resume, shards, workers) on both of CTranslate2's
 ## CPU backends, whatever this CPU is: oneDNN capped at AVX2 (whose results once depended on a batch's padding) and
@@ -73,6 +74,19 @@ image:
 container-check: $(DEV_STAMP) image
 	CONTAINERS_CONF=$(abspath tools/container/containers.conf) PONTE_CONTAINER_TESTS=1 PONTE_IMAGE=$(IMAGE) \
 	    OMP_NUM_THREADS=1 $(PY) -m pytest -q -s -p no:cacheprovider tests/integration/container
+
+## make mutation: mutmut over the modules whose bugs users meet (tools/mutation.py GROUPS): make test-fast's tests first,
+## then the rest of the unit suite on their survivors; writes bench/mutation_fast.md and bench/mutation_unit.md. Hours on
+## 2 cores for every group: one group with `make mutation MUTATION_ARGS="--group core-terms"`
+mutation: $(DEV_STAMP)
+	$(PY) tools/mutation.py --selection fast $(MUTATION_ARGS) --report bench/mutation_fast.md --record
+	$(PY) tools/mutation.py --selection unit --survivors-of fast $(MUTATION_ARGS) --report bench/mutation_unit.md --record
+
+## make mutation-changed: test-fast's mutation score of the modules changed since MUTATION_BASE (default HEAD^1: a merge
+## commit's whole branch), stopped after MUTATION_MINUTES (default 25); fails below a module's floor (CI)
+mutation-changed: $(DEV_STAMP)
+	$(PY) tools/mutation.py --selection fast --changed $${MUTATION_BASE:-HEAD^1} \
+	    --budget-minutes $${MUTATION_MINUTES:-25} --check
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -247,3 +247,65 @@ def test_lines_not_written_by_a_sharded_run(tmp_path: Path, content: bytes, mess
 def test_unreadable_part(tmp_path: Path) -> None:
     with pytest.raises(MergeError, match=r"cannot read part .*nope.jsonl"):
         merged([tmp_path / "nope.jsonl"])
+
+
+# ---------------------------------------------------------------- the whole messages: what the operator is told to do
+
+
+def test_shard_from_env_messages_say_what_to_fix() -> None:
+    with pytest.raises(ValueError) as missing:
+        shard_from_env(4, {})
+    assert str(missing.value) == ("4 shards need JOB_COMPLETION_INDEX (set in the pods of a Kubernetes Job with "
+                                  "completionMode: Indexed) to know which shard this is")
+    with pytest.raises(ValueError) as out_of_range:
+        shard_from_env(3, {"JOB_COMPLETION_INDEX": "5"})
+    assert str(out_of_range.value) == ("JOB_COMPLETION_INDEX=5 is out of range for 3 shards (0 to 2): the Job's "
+                                       "completions and --shards must be equal")
+
+
+def _message(parts: Sequence[Path], **kwargs: Any) -> str:
+    with pytest.raises(MergeError) as caught:
+        merged(parts, **kwargs)
+    return str(caught.value)
+
+
+def test_missing_lines_are_named_one_or_as_a_range(tmp_path: Path) -> None:
+    parts = write_parts(tmp_path, outputs(20), 1)
+    for position in (7, 6, 5):  # input lines 5 to 7
+        drop_line(parts[0], position)
+    assert _message(parts) == ("input line 5 to 7 is missing from every part (the parts go from line 4 to line 8): "
+                               "rerun the shard that should hold it with --resume")
+    (tmp_path / "one").mkdir()
+    one = write_parts(tmp_path / "one", outputs(4), 1)
+    drop_line(one[0], 2)  # line 2: the parts go from line 1
+    assert _message(one) == ("input line 2 is missing from every part (the parts go from line 1 to line 3): "
+                             "rerun the shard that should hold it with --resume")
+    drop_line(parts[0], 1)  # and line 1: nothing comes before it
+    assert _message(parts) == ("input line 1 is missing from every part: "
+                               "rerun the shard that should hold it with --resume")
+
+
+def test_a_line_without_its_number_is_named_with_its_part(tmp_path: Path) -> None:
+    part = tmp_path / "part-0.jsonl"
+    part.write_bytes(b'{"id": "a"}\n')
+    assert _message([part]) == (f"{part} line 1 has no input line number (\"line\"): it was not written by a sharded "
+                                "run (analyze --shards)")
+    part.write_bytes(b'{"line": 1, "id": "a"}\n')
+    assert _message([part]) == (f"{part} line 1 does not end with its input line number as analyze --shards "
+                                "writes it")
+
+
+def test_merge_to_file_makes_missing_folders_and_checks_the_count(tmp_path: Path,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
+    results = outputs(9)
+    parts = write_parts(tmp_path, results, 3)
+    target = tmp_path / "out" / "merged" / "all.jsonl"  # two folders that do not exist yet
+    with pytest.raises(MergeError, match="the parts hold 9 lines, the input has 10"):
+        merge_to_file(parts, target, expected_lines=10)
+    assert list(target.parent.iterdir()) == []  # no output and no temporary file
+    with caplog.at_level("INFO", logger="service.shards"):
+        assert merge_to_file(parts, target, expected_lines=9) == 9
+    assert target.read_bytes() == b"".join(encode_line(obj) for obj in results)
+    assert list(target.parent.iterdir()) == [target]
+    assert [r.getMessage() for r in caplog.records if r.name == "service.shards"] == [
+        f"merged 3 parts into {target}: 9 lines"]

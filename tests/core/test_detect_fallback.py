@@ -17,8 +17,8 @@ from service.core.detect import (
     refusal_detail,
 )
 
-# real-engine or corpus-wide: in `make test`, not in `make test-fast`
-pytestmark = pytest.mark.slow
+# the corpus-wide tests (every headline through langdetect) are in `make test`, not in `make test-fast`
+corpus = pytest.mark.slow
 
 HEADLINES = Path(__file__).resolve().parents[1] / "data" / "headlines"
 INSTALLED = ("pt",)
@@ -89,11 +89,13 @@ def test_refusal_tells_the_caller_to_pass_source_language() -> None:
     assert "source_language" in detail and "'es'" in detail and "pt" in detail
 
 
+@corpus
 def test_portuguese_news_headlines_resolve_to_pt(detector: LanguageDetector) -> None:
     wrong = [t for t in lines("news_pt_*.txt") if resolve(detector, t) != "pt"]
     assert wrong == []
 
 
+@corpus
 def test_portuguese_headings_and_captions_are_never_refused(detector: LanguageDetector) -> None:
     texts = lines("handbook_pt_*.txt")
     outcomes = [resolve(detector, t) for t in texts]
@@ -102,6 +104,7 @@ def test_portuguese_headings_and_captions_are_never_refused(detector: LanguageDe
     assert outcomes.count("pt") >= 0.95 * len(texts)
 
 
+@corpus
 def test_english_lines_pass_through_as_english() -> None:
     restricted = LanguageDetector(languages=("pt", "en", "es", "fr", "it"))
     texts = lines("handbook_en_*.txt")
@@ -110,6 +113,7 @@ def test_english_lines_pass_through_as_english() -> None:
     assert outcomes.count("refused") <= 0.02 * len(texts)
 
 
+@corpus
 @pytest.mark.parametrize("language", ["es", "fr", "it"])
 def test_foreign_paragraphs_are_refused(detector: LanguageDetector, language: str) -> None:
     texts = lines(f"handbook_{language}_paragraphs.txt")

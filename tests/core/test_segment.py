@@ -318,3 +318,13 @@ def test_long_text_segments_whole() -> None:
 def test_pathological_input_stays_linear(text: str) -> None:
     seg = split_sentences(text)
     assert_exact(text, seg)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("99. Introdução ao tema.", ["99. Introdução ao tema."]),
+    ("100. Introdução ao tema.", ["100. Introdução ao tema."]),  # up to three digits: a list enumerator
+    ("1000. Introdução ao tema.", ["1000.", "Introdução ao tema."]),
+    ("Foram 100. Depois veio.", ["Foram 100.", "Depois veio."]),  # inside a sentence a number ends it
+])
+def test_an_enumerator_of_up_to_three_digits_opens_a_sentence(text: str, expected: list[str]) -> None:
+    assert [s.text for s in split_sentences(text, "pt").sentences] == expected

@@ -194,7 +194,18 @@ def test_make_target_exists(target: str) -> None:
 
 
 @pytest.mark.parametrize("command", plain(MAKE), ids=str)
-def test_files_named_on_make_lines_exist(command: DocCommand) -> None:
+def test_make_lines_name_real_targets_and_files(command: DocCommand) -> None:
+    """Every documented make line names a target of the Makefile that make can plan (`make -n`), and every file
+    its variables name exists."""
+    words = command.text.split()
+    at = words.index("make")
+    targets = [word for word in words[at + 1:] if "=" not in word and not word.startswith("-")]
+    assert targets, f"{command}: no target"
+    rules = set(re.findall(r"^([\w.-]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), flags=re.M))
+    for target in targets:
+        assert target in rules, f"{command}: the Makefile has no target {target}"
+    planned = subprocess.run(["make", "-n", *targets], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert planned.returncode == 0, f"{command}: make -n says {planned.stderr}"
     for value in re.findall(r"[A-Z_]+=(\S+)", command.text):
         if "/" in value:
             assert (ROOT / value).is_file(), f"{command}: {value} does not exist"

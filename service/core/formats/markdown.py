@@ -33,7 +33,7 @@ _LINE_START = "#>+-="
 
 Edit = tuple[int, int, str]  # [start, end) of the source and its replacement
 # What render rewrites: a source range (start, end, at line start) or a text node of an HTML block.
-Ref = tuple[int, int, bool] | LexborNode
+Ref = tuple[int, int, bool, bool] | LexborNode
 _TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)\s*>\Z", re.DOTALL)
 _VOID = frozenset(["br", "img", "hr", "wbr", "input", "area", "col", "embed", "source", "track", "meta", "link"])
 
@@ -120,8 +120,8 @@ class _HtmlInto(TreeWalk):
 
 
 class _Walk(VisibleText[Ref]):
-    """Blocks of visible text from the token stream; a ref is (source start, source end, at line start), or a text
-    node of an HTML block."""
+    """Blocks of visible text from the token stream; a ref is (source start, source end, at line start, inside
+    emphasis or a link), or a text node of an HTML block."""
 
     def __init__(self, body: str) -> None:
         super().__init__()
@@ -204,7 +204,7 @@ class _Walk(VisibleText[Ref]):
                     self.add(None, child.content, protected=autolink or bool(code), depth=depth)
                 else:
                     begin, line_start = source(at)
-                    self.add((begin, begin + len(child.content), line_start), child.content, depth=depth)
+                    self.add((begin, begin + len(child.content), line_start, depth > 0), child.content, depth=depth)
             elif kind in ("code_inline", "text_special"):
                 self.add(None, child.content, protected=kind == "code_inline", depth=depth)
             elif child.nesting:
@@ -295,9 +295,10 @@ class MarkdownLayout:
             if isinstance(ref, LexborNode):
                 ref.replace_with(text)
                 continue
-            start, end, line_start = ref
-            if line_start and not text.strip():
-                continue  # an emptied line would end the paragraph: it keeps its words
+            start, end, line_start, nested = ref
+            if (line_start or nested) and not text.strip():
+                # an emptied line would end the paragraph, and `**` is no emphasis but two asterisks: it keeps its words
+                continue
             if text != body[start:end]:
                 edits.append((start, end, _escape(text, line_start)))
         images = len(walk.images)

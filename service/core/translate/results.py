@@ -51,7 +51,7 @@ class SentenceTranslator(Protocol):
 
 
 @runtime_checkable
-class ScoredTranslator(Protocol):
+class ScoredTranslator(Protocol):  # pragma: no mutate block (isinstance would ask engines for its mutants)
     """An engine that also says how sure it is of each sentence."""
 
     name: str

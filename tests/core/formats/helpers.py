@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from markdown_it import MarkdownIt
 from selectolax.lexbor import LexborHTMLParser
@@ -16,6 +18,13 @@ DOCUMENTS = Path(__file__).resolve().parents[2] / "data" / "documents"
 HTML_DOCS = sorted(DOCUMENTS.glob("*.html"))
 MD_DOCS = sorted(DOCUMENTS.glob("*.md"))
 MD_DOCS = [p for p in MD_DOCS if p.name != "README.md"]
+# What was written down for each corpus document (tools/expected_documents.py; provenance in the corpus README)
+EXPECTED: dict[str, dict[str, Any]] = json.loads((DOCUMENTS / "expected.json").read_text(encoding="utf-8"))
+
+
+def expected_protected(path: Path) -> list[str]:
+    """The protected pieces of a corpus document, as written down."""
+    return list(EXPECTED[path.name]["protected"])
 
 Words = Callable[[list[str]], list[str]]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from markdown_it import MarkdownIt
 
 from service.core.exceptions import CoreError, EmptyDocumentError
 from service.core.formats import join_mapped, parse
@@ -135,3 +136,41 @@ def test_inline_html_in_markdown_delimits_words() -> None:
     layout = parse("Texto e<br>quebra de <b>linha</b> no <code>x y</code>.", "markdown")
     assert layout.visible_text == "Texto e\nquebra de linha no x y."  # <br> is a line break, not a join
     assert layout.protected == ((27, 30),)
+
+
+def test_inline_translate_no_and_notranslate_are_protected() -> None:
+    layout = parse('<p>Use <span translate="no">Modo Seguro</span> e <em class="x notranslate">Painel</em> hoje; '
+                   '<span translate="NO ">Ajuda</span>, <span translate="yes">sim</span>, '
+                   '<span class="notranslated">não</span>.</p>', "html")
+    assert layout.visible_text == "Use Modo Seguro e Painel hoje; Ajuda, sim, não."
+    protected = [layout.visible_text[start:end] for start, end in layout.protected]
+    assert protected == ["Modo Seguro", "Painel", "Ajuda"]
+    out = _render_with('<p>Abra o <span translate="no">Modo Seguro</span> agora.</p>', "html",
+                       ["Open Modo Seguro now."])
+    assert out == '<p>Open <span translate="no">Modo Seguro</span> now.</p>'
+
+
+@pytest.mark.parametrize(("written", "escaped"), [
+    ("# not a heading", "\\# not a heading"),
+    ("> not a quote", "\\> not a quote"),
+    ("+ not a list", "\\+ not a list"),
+    ("- not a list", "\\- not a list"),
+    ("= not a setext line", "\\= not a setext line"),
+    ("100. not a list", "100\\. not a list"),
+    ("7) not a list", "7\\) not a list"),
+    ("2024 was a year", "2024 was a year"),
+], ids=["heading", "quote", "plus", "dash", "setext", "ordered", "paren", "year"])  # ids a command line can name
+def test_markdown_escapes_what_would_open_a_block_at_a_line_start(written: str, escaped: str) -> None:
+    out = _render_with("Um parágrafo.\n", "markdown", [written])
+    assert out == escaped + "\n"
+    assert [t.type for t in MarkdownIt("commonmark").parse(out)] == ["paragraph_open", "inline", "paragraph_close"]
+    # inside a line the same characters open nothing: no backslash before them but the ones for inline syntax
+    inside = _render_with("Um parágrafo.\n", "markdown", ["Text " + written])
+    assert inside == "Text " + written.replace(">", "\\>") + "\n"
+
+
+def test_markdown_emphasis_left_without_words_keeps_its_own() -> None:
+    # two emphasised words become one: `**` would be two literal asterisks, not an emphasis
+    out = _render_with("*Atenção* *agora*.\n", "markdown", ["Now."])
+    assert "**" not in out
+    assert [t.type for t in MarkdownIt("commonmark").parse(out)[1].children or []].count("em_open") == 2

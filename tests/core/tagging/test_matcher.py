@@ -146,3 +146,19 @@ def test_matcher_stems_and_regexes_stop_at_word_ends() -> None:
 
 def test_matcher_of_no_forms_finds_nothing() -> None:
     assert found(Matcher([]), "qualquer texto") == []
+
+
+def test_matches_may_overlap_a_longer_match_before_them() -> None:
+    # the search goes on from the next word start, not from the end of the previous match
+    matcher = Matcher(
+        [
+            (Form("pt", "banco central"), CASE_INSENSITIVE, "bank"),
+            (Form("pt", "central de dados"), CASE_INSENSITIVE, "datacentre"),
+            (Form("pt", "dados"), CASE_INSENSITIVE, "data"),
+        ]
+    )
+    assert found(matcher, "O banco central de dados.") == [
+        ("banco central", ["bank"]),
+        ("central de dados", ["datacentre"]),
+        ("dados", ["data"]),
+    ]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from service.core.tagging import Evidence, Tagger
-from tests.core.tagging.conftest import SEED_ARTICLE, assert_offsets, topics
+from service.core.tagging import Evidence, Tagger, load_taxonomy
+from service.core.tagging.hits import Spans
+from tests.core.tagging.conftest import SEED_ARTICLE, assert_offsets, topics, write
 
 
 @pytest.mark.parametrize(
@@ -120,3 +123,21 @@ def test_evidence_is_bounded_per_field_and_the_score_counts_every_match(tagger: 
     assert starts == sorted(starts)
     few = {tag.topic: tag for tag in tagger.tag(text[:1000], "pt")}
     assert tags["artificial-intelligence"].score >= few["artificial-intelligence"].score
+
+
+def test_an_exclusion_overlapping_a_term_by_one_character_vetoes_it(tmp_path: Path) -> None:
+    taxonomy = ("topics: [{id: health, label: Health, threshold: 0.1, terms: [{id: c, pt: ['vitamina C']}],"
+                " exclusions: [{pt: ['C elegans']}]}]")
+    tagger = Tagger(load_taxonomy(write(tmp_path, taxonomy)))
+    assert tagger.tag("A vitamina C elegans.", "pt") == ()  # "C" is in both
+    assert topics(tagger.tag("A vitamina C e o C elegans.", "pt")) == {"health"}
+
+
+def test_spans_near_and_overlaps_at_their_edges() -> None:
+    spans = Spans()
+    spans.add((10, 20))
+    assert spans.overlaps((19, 25)) and spans.overlaps((5, 11)) and spans.overlaps((12, 13))
+    assert not spans.overlaps((20, 25)) and not spans.overlaps((5, 10))
+    assert spans.near(20, 25, 0) and spans.near(0, 10, 0)  # touching is distance 0
+    assert not spans.near(21, 25, 0) and spans.near(21, 25, 1) and not spans.near(22, 25, 1)
+    assert spans.near(0, 8, 2) and not spans.near(0, 7, 2)

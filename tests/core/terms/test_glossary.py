@@ -147,3 +147,17 @@ def test_file_errors_name_file_and_line(tmp_path: Path, name: str, content: str,
         load_glossary(path)
     assert str(error.value).startswith(f"{path.parent}/{message}")
     assert "\n" not in str(error.value)
+
+
+def test_on_the_same_span_the_entry_listed_first_wins() -> None:
+    # "dados" is both an entry and the plural of the inflected "dado": the one listed first decides
+    data_first = Glossary([GlossaryEntry("dados", "data"), GlossaryEntry("dado", "die", inflect=True)])
+    die_first = Glossary([GlossaryEntry("dado", "die", inflect=True), GlossaryEntry("dados", "data")])
+    assert found(data_first, "Os dados.") == [("dados", "data")]
+    assert found(die_first, "Os dados.") == [("dados", "dies")]
+    assert [m.entry for m in data_first.find("Os dados e o dado.")] == [0, 1]
+    # a request entry comes before the server's, so it wins the tie
+    server = Glossary([GlossaryEntry("dado", "die", inflect=True)])
+    assert found(merge(server, [GlossaryEntry("dados", "data")]), "Os dados.") == [("dados", "data")]
+    assert found(merge(Glossary([GlossaryEntry("dados", "data")]), [GlossaryEntry("dado", "die", inflect=True)]),
+                 "Os dados.") == [("dados", "dies")]
