@@ -39,6 +39,6 @@ def remaining() -> float | None:
 def check_deadline() -> None:
     """Raise DeadlineExceededError when the current block's deadline has passed."""
     left = remaining()
-    if left is not None and left <= 0:
+    if left is not None and left < 0:
         raise DeadlineExceededError("the request ran out of time (PONTE_REQUEST_DEADLINE) before its translation "
                                     "was done; retry later or send a shorter text")

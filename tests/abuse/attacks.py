@@ -500,8 +500,9 @@ def degenerate_text(pairs: int = 4000) -> str:
 
 
 def degenerate_sentence(target: Target, seconds: float) -> tuple[bool, str]:
-    """One long degenerate sentence, far more work than the deadline allows: cut into windows, it ends with 503
-    deadline-exceeded and Retry-After within the deadline + 10%."""
+    """One long degenerate sentence, cut into windows: on a slow machine more work than the deadline allows, so it
+    ends with 503 deadline-exceeded and Retry-After within the deadline + 10%; a machine fast enough to finish it
+    answers 200 before the deadline. Either way no answer comes later than the deadline + 10%."""
     started = time.monotonic()
     conn = http.client.HTTPConnection(target.host, target.port, timeout=target.deadline * 2 + 30)
     conn.request("POST", "/v1/analyze", json.dumps({"text": degenerate_text(), "source_language": "pt"}),
@@ -511,7 +512,9 @@ def degenerate_sentence(target: Target, seconds: float) -> tuple[bool, str]:
     took = time.monotonic() - started
     conn.close()
     retry = response.getheader("Retry-After")
-    ok = response.status == 503 and retry is not None and target.deadline <= took <= 1.1 * target.deadline
+    late = response.status == 503 and retry is not None and target.deadline <= took <= 1.1 * target.deadline
+    done = response.status == 200 and took <= target.deadline
+    ok = late or done
     return ok, f"status {response.status} after {took:.1f} s (deadline {target.deadline:.0f} s" \
                f"{', Retry-After ' + retry if retry else ''}){'' if ok else ' ' + body[:200].decode(errors='replace')}"
 

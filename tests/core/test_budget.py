@@ -1,5 +1,5 @@
 """The work budget's edges: the messages that name the setting to change, the deadline at its instant (a fake
-clock: no test waits), and slices that fill up to `slice_tokens` exactly."""
+clock: no test waits), and slices that fill up to `slice_tokens` (worst-case output tokens) exactly."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from service.core import budget
+from service.core import deadline as deadlines
 from service.core.budget import (
     DeadlineExceededError,
     MeteredTranslator,
@@ -17,6 +17,7 @@ from service.core.budget import (
     check_deadline,
     deadline,
 )
+from service.core.translate.tokenizer import Tokenizer
 from tests.conftest import FakeTranslator
 
 
@@ -29,7 +30,7 @@ class Clock:
 
 def test_the_deadline_passes_after_its_instant_not_at_it(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = Clock()
-    monkeypatch.setattr(budget, "time", clock)
+    monkeypatch.setattr(deadlines, "time", clock)
     with deadline(5.0):
         clock.now = 105.0
         check_deadline()  # at the instant: still in time
@@ -66,7 +67,7 @@ class Recording(FakeTranslator):
 def metered(packages_dir: Path) -> tuple[MeteredTranslator, FakeTranslator]:
     package = next(p for p in packages_dir.iterdir() if p.is_dir())
     inner = FakeTranslator()
-    return MeteredTranslator(inner, package / "sentencepiece.model", slice_tokens=1), inner
+    return MeteredTranslator(inner, Tokenizer(package / "sentencepiece.model"), slice_tokens=1), inner
 
 
 def test_slices_fill_up_to_slice_tokens_exactly(metered: tuple[MeteredTranslator, FakeTranslator]) -> None:
@@ -74,11 +75,13 @@ def test_slices_fill_up_to_slice_tokens_exactly(metered: tuple[MeteredTranslator
     sentences = ["O governo aprovou a lei.", "A empresa lançou um modelo.", "Ontem.", "O mercado subiu."]
     counts = engine.count_tokens(sentences)
     assert all(count > 1 for count in counts) and engine.count_tokens([]) == []
-    engine.slice_tokens = counts[0] + counts[1]  # the first two fill a slice exactly
+    # a slice is bounded by its windows' worst-case output (their decoding bounds summed)
+    bounds = [engine.budget.output_bound([count]) for count in counts]
+    engine.slice_tokens = bounds[0] + bounds[1]  # the first two fill a slice exactly
     engine.translate(sentences)
     assert inner.calls[0] == sentences[:2]
     inner.calls.clear()
-    engine.slice_tokens = counts[0] + counts[1] - 1  # one token short: the second sentence starts the next slice
+    engine.slice_tokens = bounds[0] + bounds[1] - 1  # one token short: the second sentence starts the next slice
     engine.translate(sentences)
     assert inner.calls[0] == sentences[:1]
     inner.calls.clear()
@@ -90,7 +93,7 @@ def test_slices_fill_up_to_slice_tokens_exactly(metered: tuple[MeteredTranslator
 def test_scored_slices_pass_the_alternatives_on(packages_dir: Path) -> None:
     package = next(p for p in packages_dir.iterdir() if p.is_dir())
     inner = Recording()
-    engine = MeteredTranslator(inner, package / "sentencepiece.model", slice_tokens=10_000)
+    engine = MeteredTranslator(inner, Tokenizer(package / "sentencepiece.model"), slice_tokens=10_000)
     assert (engine.name, engine.version) == (inner.name, inner.version)
     assert engine.translate_scored(["Um.", "Dois."], alternatives=2) == ["[en] Um.", "[en] Dois."]
     assert inner.alternatives == 2 and inner.calls == [["Um.", "Dois."]]
