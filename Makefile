@@ -12,7 +12,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' pyproject.toml)
 IMAGE ?= ponte:$(VERSION)
 
-.PHONY: mutation mutation-changed run test nginx test-fast test-determinism lint typecheck unit image container-check venv clean bench bench-peer bench-argos-size profile audit fuzz soak eval-tags eval-iptc test-browser abuse eval-translation check-alerts test-spark bench-spark test-files bench-files
+.PHONY: mutation mutation-changed run test nginx test-fast test-determinism lint typecheck unit image container-check venv clean bench bench-peer bench-argos-size bench-features profile audit fuzz soak eval-tags eval-iptc test-browser abuse eval-translation check-alerts test-spark bench-spark test-files bench-files
 
 $(RUNTIME_STAMP): requirements.txt requirements-argos.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -108,6 +108,11 @@ bench-peer: $(DEV_STAMP) nginx
 ## missing, ~10 s) (bench/argos_size.py); writes the "argos-size" section of bench/RESULTS.md
 bench-argos-size: $(DEV_STAMP) nginx
 	OMP_NUM_THREADS=1 $(PY) bench/argos_size.py $(BENCH_ARGOS_SIZE_ARGS)
+
+## make bench-features: each default feature's cost, on vs off in the same run (bench/feature_cost.py); writes the
+## "features" section of bench/RESULTS.md (~10 min)
+bench-features: $(DEV_STAMP) nginx
+	OMP_NUM_THREADS=1 $(PY) bench/feature_cost.py $(BENCH_FEATURES_ARGS)
 
 ## make profile: py-spy on a real server at c=1 and c=4 (bench/request_profile.py): flame graphs, a per-stage table
 ## and the engine's batch sizes in bench/profile/ (~3 min on a quiet machine; PROFILE_ARGS=--quick: a smoke run)
