@@ -194,8 +194,8 @@ STAGES: list[tuple[str, Rule]] = [
 ]
 _SERVING = any_file("service/", "flask/", "werkzeug/", "gunicorn/")
 # innermost frames of a thread with nothing to do: the event loop waiting on its sockets, a pool thread waiting
-# for work, the arbiter between its checks
-_IDLE_LEAVES = ("selectors.py", "concurrent/futures/thread.py", "gunicorn/arbiter.py")
+# for work, the arbiter between its checks, `serve` waiting for nginx and gunicorn and relaying nginx's log lines
+_IDLE_LEAVES = ("selectors.py", "concurrent/futures/thread.py", "gunicorn/arbiter.py", "service/cli/serve.py")
 
 
 def in_request(frames: tuple[Frame, ...]) -> bool:
