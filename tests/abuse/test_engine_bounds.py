@@ -78,7 +78,7 @@ def test_the_deadline_is_checked_between_the_windows_of_one_sentence(sentencepie
             return super().translate(sentences)
 
     inner = Slow()
-    metered = MeteredTranslator(inner, Tokenizer(sentencepiece_model), slice_tokens=500)
+    metered = MeteredTranslator(inner, Tokenizer(sentencepiece_model), slice_tokens=500, in_flight=1)
     started = time.monotonic()
     with deadline(0.2), pytest.raises(DeadlineExceededError):
         metered.translate(["😀 " * 2000])  # 20 windows: one slice each, 1 s of work
@@ -179,7 +179,7 @@ def test_slices_shrink_as_the_deadline_nears(sentencepiece_model: Path) -> None:
     inner = Timed()
     sentence = "O governo aprovou a lei."
     budget = WorkBudget()
-    metered = MeteredTranslator(inner, Tokenizer(sentencepiece_model), budget=budget,
+    metered = MeteredTranslator(inner, Tokenizer(sentencepiece_model), budget=budget, in_flight=1,
                                 slice_tokens=5 * budget.output_bound(metered_tokens(sentencepiece_model, sentence)))
     started = time.monotonic()
     with deadline(1.2), pytest.raises(DeadlineExceededError):
@@ -191,3 +191,53 @@ def test_slices_shrink_as_the_deadline_nears(sentencepiece_model: Path) -> None:
 
 def metered_tokens(sentencepiece_model: Path, sentence: str) -> list[int]:
     return Tokenizer(sentencepiece_model).count([f"{sentence} 10"])
+
+
+class Overlapping(FakeTranslator):
+    """A fake engine that takes `seconds` a call and records how many calls were at it at once."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.seconds = seconds
+        self.lock = threading.Lock()
+        self.now = 0
+        self.most = 0
+        self.concurrency: list[int] = []
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+            self.concurrency.append(self.now)
+        time.sleep(self.seconds)
+        with self.lock:
+            self.now -= 1
+        return super().translate(sentences)
+
+
+def test_two_slices_of_a_request_are_at_the_engine_at_once_and_come_back_in_order(sentencepiece_model: Path) -> None:
+    inner = Overlapping(0.02)
+    sentence = "O governo aprovou a lei."
+    budget = WorkBudget()
+    metered = MeteredTranslator(inner, Tokenizer(sentencepiece_model), budget=budget,
+                                slice_tokens=2 * budget.output_bound(metered_tokens(sentencepiece_model, sentence)))
+    texts = [f"{sentence} {i}" for i in range(12)]
+    with deadline(60.0):
+        out = metered.translate(texts)
+    assert out == [f"[en] {text}" for text in texts]  # every slice's results in their place
+    assert len(inner.calls) == 6 and inner.most == 2  # slices of 2 sentences, two at the engine at once, never 3
+
+
+def test_one_slice_at_a_time_near_the_deadline(sentencepiece_model: Path) -> None:
+    inner = Overlapping(0.1)
+    sentence = "O governo aprovou a lei."
+    budget = WorkBudget()
+    metered = MeteredTranslator(inner, Tokenizer(sentencepiece_model), budget=budget,
+                                slice_tokens=budget.output_bound(metered_tokens(sentencepiece_model, sentence)))
+    started = time.monotonic()
+    with deadline(1.0), pytest.raises(DeadlineExceededError):
+        metered.translate([f"{sentence} {i}" for i in range(40)])
+    # two at once while more than three slices' time is left, then one at a time: it ends within about one slice
+    # (0.1 s) of the deadline, never with two slices started just before it
+    assert time.monotonic() - started < 1.2
+    assert inner.concurrency[:2] == [1, 2] and inner.concurrency[-2:] == [1, 1], inner.concurrency
