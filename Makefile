@@ -110,7 +110,7 @@ bench-argos-size: $(DEV_STAMP) nginx
 	OMP_NUM_THREADS=1 $(PY) bench/argos_size.py $(BENCH_ARGOS_SIZE_ARGS)
 
 ## make bench-features: each default feature's cost, on vs off in the same run (bench/feature_cost.py); writes the
-## "features" section of bench/RESULTS.md (~10 min)
+## "features" section of bench/RESULTS.md (~12 min; BENCH_FEATURES_ARGS=--quick: a smoke run)
 bench-features: $(DEV_STAMP) nginx
 	OMP_NUM_THREADS=1 $(PY) bench/feature_cost.py $(BENCH_FEATURES_ARGS)
 

@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from engine_ref import engine_seconds, sentences_of  # noqa: E402
 from load import load_texts, run_load  # noqa: E402
-from results import write_section  # noqa: E402
+from results import publish  # noqa: E402
 
 from service.core.packages import install_archive  # noqa: E402
 from tests.server import Server  # noqa: E402
@@ -139,11 +139,7 @@ def main() -> int:
         f"{overhead_ms:.0f} ms = {100 * overhead_ms / (1000 * c1_latency):.1f}% of the request. Raw figures: "
         "`bench/out/` (git-ignored).",
     ]
-    body = "\n".join(lines)
-    print(body)
-    if args.out != "-":
-        write_section("argos-size", body, Path(args.out))
-        print(f"written to {args.out}")
+    publish("argos-size", "\n".join(lines), args.out)
     return 0
 
 

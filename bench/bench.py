@@ -121,9 +121,22 @@ def run_concurrent(url: str, texts: list[str], concurrency: int) -> dict[str, fl
             "p95": percentile(latencies, 0.95)}
 
 
-def worker_pids(master: int) -> list[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True, check=False)
-    return [int(p) for p in out.stdout.split()]
+def worker_pids(serve: int) -> list[int]:
+    """The gunicorn workers under `python -m service serve`: the children of its child that is not nginx (serve
+    starts nginx and the gunicorn master side by side; gunicorn's alone with PONTE_FRONT=none)."""
+    def children(pid: int) -> list[int]:
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True, check=False)
+        return [int(p) for p in out.stdout.split()]
+
+    def is_nginx(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes().startswith(b"nginx")
+        except OSError:
+            return False
+
+    masters = [pid for pid in children(serve) if not is_nginx(pid)]
+    workers = [worker for master in masters for worker in children(master)]
+    return workers or masters
 
 
 def peak_rss_mb(pid: int) -> float:

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from load import load_texts, run_load  # noqa: E402
-from results import write_section  # noqa: E402
+from results import publish  # noqa: E402
 
 from service.core.packages import install_archive  # noqa: E402
 from tests.server import Server  # noqa: E402
@@ -49,8 +49,8 @@ FEATURES: list[tuple[str, str, dict[str, str] | None, tuple[str, dict[str, str],
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=FIXTURE)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--requests", type=int, default=60, help="requests per run (x2 at c=4)")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--requests", type=int, default=80, help="requests per run (x2 at c=4)")
     parser.add_argument("--max-seconds", type=float, default=120.0, help="hard bound of one run")
     parser.add_argument("--quick", action="store_true", help="smoke run: 1 round, 8 requests a run")
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"), help="results file, or - for none")
@@ -117,11 +117,7 @@ def main() -> int:
         "|---|---|---|---|---|---|",
         *rows,
     ]
-    body = "\n".join(lines)
-    print(body)
-    if args.out != "-":
-        write_section("features", body, Path(args.out))
-        print(f"written to {args.out}")
+    publish("features", "\n".join(lines), args.out)
     return 0
 
 

@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from engine_ref import engine_seconds, sentences_of  # noqa: E402
 from load import load_texts, run_load  # noqa: E402
-from results import write_section  # noqa: E402
+from results import publish  # noqa: E402
 
 from service.core.packages import install_archive  # noqa: E402
 from tests.server import Server  # noqa: E402
@@ -311,11 +311,7 @@ def main() -> int:
                      f"**{row['ratio']:.2f}x** ({per_round}) | {row['ponte_p50']:.0f} | {other_p50} |")
     lines += ["", f"Peak RSS of the whole server (master + 2 workers): ponte {ponte_rss:.0f} MiB, peer {peer_rss:.0f} "
               "MiB. Raw figures of every run: `bench/out/` (git-ignored)."]
-    body = "\n".join(lines)
-    print(body)
-    if args.out != "-":
-        write_section("peer", body, Path(args.out))
-        print(f"written to {args.out}")
+    publish("peer", "\n".join(lines), args.out)
     shutil.rmtree(packages, ignore_errors=True)
     return 0
 

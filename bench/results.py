@@ -41,6 +41,14 @@ def replace_section(text: str, name: str, body: str, before: str = "## Notes") -
     return text.rstrip("\n") + "\n\n" + rendered + "\n"
 
 
+def publish(name: str, body: str, out: str) -> None:
+    """Print a benchmark's section, and write it into the results file `out` unless it is "-"."""
+    print(body)
+    if out != "-":
+        write_section(name, body, Path(out))
+        print(f"written to {out}")
+
+
 def write_section(name: str, body: str, path: Path = RESULTS) -> None:
     """Replace (or add) one section of the results file, leaving everything else as it is."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
