@@ -12,6 +12,7 @@ import pytest
 
 from service.core.batching import BatchingTranslator
 from service.core.budget import DeadlineExceededError, MeteredTranslator, WorkBudget, deadline
+from service.core.deadline import remaining
 from service.core.terms import Glossary, GlossaryEntry, protect
 from service.core.translate import SentenceResult
 from service.core.translate.tokenizer import Tokenizer
@@ -241,3 +242,21 @@ def test_one_slice_at_a_time_near_the_deadline(sentencepiece_model: Path) -> Non
     # (0.1 s) of the deadline, never with two slices started just before it
     assert time.monotonic() - started < 1.2
     assert inner.concurrency[:2] == [1, 2] and inner.concurrency[-2:] == [1, 1], inner.concurrency
+
+
+def test_slices_run_in_threads_see_the_request_deadline(sentencepiece_model: Path) -> None:
+    seen: list[float | None] = []
+
+    class Watching(FakeTranslator):
+        def translate(self, sentences: Sequence[str]) -> list[str]:
+            seen.append(remaining())
+            return super().translate(sentences)
+
+    sentence = "O governo aprovou a lei."
+    budget = WorkBudget()
+    metered = MeteredTranslator(Watching(), Tokenizer(sentencepiece_model), budget=budget,
+                                slice_tokens=budget.output_bound(metered_tokens(sentencepiece_model, sentence)))
+    with deadline(60.0):
+        metered.translate([f"{sentence} {i}" for i in range(6)])
+    assert len(seen) == 6 and all(left is not None and 0 < left <= 60 for left in seen), seen
+    assert metered.translate([]) == []  # no sentence, no slice
