@@ -52,6 +52,8 @@ class Detection:
     candidates: tuple[Candidate, ...]
     method: str  # "detected", "given", or "fallback" (see choose_language)
     tag: str | None = None  # the BCP 47 tag the caller gave, when it says more than `code` (pt-BR)
+    # the language the text's spelling points to, when langdetect chose a neighbour of it (pt for `pela`, said es)
+    spelling: str | None = None
 
 
 def letter_count(text: str) -> int:
@@ -138,6 +140,47 @@ def galician_spelling(text: str, language: str) -> bool:
     return galician > other
 
 
+# langdetect, on a short text, takes Portuguese for one of its neighbours (a 46-letter headline with `pela` for
+# Spanish, with probability 1.0) as a reader would not: Portuguese writes words and letters that Spanish, Catalan
+# and Italian never write, and each of them writes its own. Words only Portuguese writes, less those a neighbour
+# writes too (measured in tools/measure_portuguese_spelling.py on catalogs, handbooks and news of each language).
+_PORTUGUESE_ONLY = _word_set(
+    "não uma umas pela pelo pelas pelos também já ainda muito muitos muita muitas você vocês isso isto há até após "
+    "ao aos às as os nas das do no na da um em com são estão foram foi novo nova seu sua seus suas mais mas")
+_NEIGHBOUR_WORDS = {
+    # the neighbour's own common words, and those of _PORTUGUESE_ONLY that the neighbour writes too
+    "es": (_word_set("el los las del al y una unas muy más hay sin usted esto hasta cuando también pero es la lo su "
+                     "sus le les fue son están"),
+           _word_set("no da mas os")),
+    "ca": (_word_set("el els les amb per és del dels una unes aquest aquesta també més però pel pels"),
+           _word_set("no na em com nova seu sua seus suas mas os")),
+    "it": (_word_set("il gli della delle degli dello che per non è sono nel nella alla alle dei anche questo "
+                     "questa una più"),
+           _word_set("no da do")),
+}
+_NEIGHBOUR_ENDINGS = {"es": ("ción", "ciones"), "ca": ("ció", "cions"), "it": ("zione", "zioni")}
+_NEIGHBOUR_LETTERS = {"es": "ñ", "ca": "ŀ", "it": ""}
+
+
+def portuguese_spelling(text: str, language: str) -> bool:
+    """Whether a text detected as `language` (es, ca or it: langdetect's neighbours of Portuguese) has more words
+    spelt as only Portuguese writes them (não, pela, também; ã, õ, ç, lh, nh) than words only that language writes
+    (los, amb, della; ñ, -ción, -zione). False for any other language."""
+    if language not in _NEIGHBOUR_WORDS:
+        return False
+    own, shared = _NEIGHBOUR_WORDS[language]
+    endings, letters = _NEIGHBOUR_ENDINGS[language], _NEIGHBOUR_LETTERS[language]
+    portuguese = other = 0
+    for word in _WORD.findall(text.lower()):
+        if word in own or word.endswith(endings) or (letters and any(ch in word for ch in letters)):
+            other += 1
+        elif ((word in _PORTUGUESE_ONLY and word not in shared) or "ã" in word or "õ" in word
+              or "lh" in word[1:] or "nh" in word[1:] or ("ç" in word and language != "ca")
+              or "ê" in word or "ô" in word):
+            portuguese += 1
+    return portuguese > other
+
+
 class LanguageDetector:
     """langdetect with a private, seeded factory: the same text always gives the same answer."""
 
@@ -189,9 +232,12 @@ class LanguageDetector:
         best = candidates[0]
         reliable = letter_count(text) >= self._min_letters and best.probability >= self._min_confidence
         # judged on what langdetect read: the first max_text_length characters
-        if reliable and best.code in ("pt", "es") and galician_spelling(text[:self._max_text_length], best.code):
+        read = text[:self._max_text_length]
+        if reliable and best.code in ("pt", "es") and galician_spelling(read, best.code):
             reliable = False
-        return Detection(best.code, best.probability, reliable, candidates, "detected")
+        spelling = "pt" if portuguese_spelling(read, best.code) else None
+        return Detection(best.code, best.probability, reliable and spelling is None, candidates, "detected",
+                         spelling=spelling)
 
 
 @dataclass(frozen=True)
@@ -215,8 +261,9 @@ def choose_language(detection: Detection, installed: Sequence[str], target: str,
 
     `installed` are the source languages with a model into `target`; `letters` is letter_count(text), `script`
     script_of(text): a language written in another script is never chosen (a short Chinese sentence is not
-    Portuguese, however unsure langdetect is). A detection that is given, undetermined, already usable, or
-    reliable and long enough is returned as it is.
+    Portuguese, however unsure langdetect is). A language the text is spelt in (Detection.spelling: `pela` in a
+    headline langdetect took for Spanish) is chosen first. A detection that is given, undetermined, already
+    usable, or reliable and long enough is returned as it is.
     """
     written = [code for code in installed if script is None or language_script(code) == script]
     usable = (*written, target) if script is None or language_script(target) == script else tuple(written)
@@ -227,7 +274,11 @@ def choose_language(detection: Detection, installed: Sequence[str], target: str,
         return detection
     ranked = [c for c in detection.candidates[:rule.top] if c.code in usable]
     plausible = [c for c in ranked if c.probability >= rule.min_probability]
-    if plausible:
+    if detection.spelling in written:
+        # spelt as only that language writes it: what langdetect gives it, if anything
+        best = next((c for c in detection.candidates if c.code == detection.spelling),
+                    Candidate(detection.spelling, 0.0))
+    elif plausible:
         best = plausible[0]
     elif short and written:
         # nothing to go on: the deployment's first language (a candidate of any weight wins if there is one)

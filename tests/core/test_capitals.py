@@ -48,9 +48,10 @@ def test_headlines_in_capitals_are_detected_as_portuguese() -> None:
     def used(headline: str, detector: LanguageDetector) -> str:
         return choose_language(detector.detect(headline), ("pt",), "en", letters=letter_count(headline)).code
 
-    # all 55 languages of langdetect: as often as the same headlines in ordinary case (95 of 100)
+    # all 55 languages of langdetect, with the spelling check (`pela` is not Spanish): 98 of 100 in capitals, as
+    # in ordinary case (95 and 96 without the check)
     loud = sum(used(h.upper(), detector) == "pt" for h in PORTUGUESE)
-    assert loud >= sum(used(h, detector) == "pt" for h in PORTUGUESE) >= 95
+    assert loud >= sum(used(h, detector) == "pt" for h in PORTUGUESE) >= 98
     # a deployment that says its traffic is Portuguese and English (PONTE_DETECT_LANGUAGES=pt,en)
     both = LanguageDetector(languages=("pt", "en"))
     assert sum(used(h.upper(), both) == "pt" for h in PORTUGUESE) >= 98
