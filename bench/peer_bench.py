@@ -282,6 +282,30 @@ def main() -> int:
                      "ponte": statistics.median(o["texts_per_s"] for o in ours),
                      "other": statistics.median(engine_rates), "ponte_p50": statistics.median(
                          o["latency_ms"]["p50"] for o in ours), "other_p50": None, **summary})
+        # the ceiling at full load: the engine class given every news passage's sentences in one call (the largest
+        # batches there are, 2 replicas, nothing else), against the peer at c=4 on the same passages. No server
+        # over this engine and these decoding options can go faster than it; with PONTE_REPAIR=false, without
+        # the repair of loops (a default)
+        print("cell news c=4: the peer vs the engine given everything in one call", flush=True)
+        whole = [[sentence for group in groups for sentence in group]]
+        peer_rates: list[float] = []
+        ceilings: dict[str, list[float]] = {"defaults": [], "PONTE_REPAIR=false": []}
+        for r in range(args.rounds):
+            if r and time.monotonic() - began > 60 * args.budget_minutes:
+                break
+            for who in (("peer", "engine") if r % 2 == 0 else ("engine", "peer")):
+                if who == "peer":
+                    peer_rates.append(measure("peer", "translate", texts, 4, len(texts))["texts_per_s"])
+                    continue
+                for name, env in (("defaults", {}), ("PONTE_REPAIR=false", {"PONTE_REPAIR": "false"})):
+                    seconds = engine_seconds(packages / args.model.stem, whole, replicas=2, env=env)[0]
+                    ceilings[name].append(len(texts) / seconds)
+                    print(f"  {'engine, all in one call':<28} {ceilings[name][-1]:8.2f} texts/s ({name})", flush=True)
+        for name, rates in ceilings.items():
+            ratios = [c / p for c, p in zip(rates, peer_rates, strict=False)]
+            rows.append({"cell": f"engine, news all in one call ({name})", "kind": "ceiling",
+                         "ponte": statistics.median(rates), "other": statistics.median(peer_rates),
+                         "ponte_p50": None, "other_p50": None, "ratios": ratios, "ratio": statistics.median(ratios)})
         peer_rss = max(r.get("server", {}).get("peak_rss_mib", 0) for r in runs if r["label"].startswith("peer"))
         ponte_rss = max(r.get("server", {}).get("peak_rss_mib", 0) for r in runs if r["label"].startswith("ponte"))
     finally:
@@ -303,12 +327,17 @@ def main() -> int:
         "other p50 ms |",
         "|---|---|---|---|---|---|",
     ]
+    others = {"engine": "engine, one text per call (2 replicas)", "ceiling": "LibreTranslate, news, c=4",
+              "peer": "LibreTranslate"}
     for row in rows:
-        other = "engine, one text per call (2 replicas)" if row["kind"] == "engine" else "LibreTranslate"
         per_round = ", ".join(f"{r:.2f}" for r in row["ratios"])
+        ponte_p50 = "" if row["ponte_p50"] is None else f"{row['ponte_p50']:.0f}"
         other_p50 = "" if row["other_p50"] is None else f"{row['other_p50']:.0f}"
-        lines.append(f"| {row['cell']} vs {other} | {row['ponte']:.2f} | {row['other']:.2f} | "
-                     f"**{row['ratio']:.2f}x** ({per_round}) | {row['ponte_p50']:.0f} | {other_p50} |")
+        lines.append(f"| {row['cell']} vs {others[row['kind']]} | {row['ponte']:.2f} | {row['other']:.2f} | "
+                     f"**{row['ratio']:.2f}x** ({per_round}) | {ponte_p50} | {other_p50} |")
+    lines += ["", "The last rows are the ceiling at full load: no server over this engine class and its default "
+              "decoding options goes faster than the engine given every passage in one call, so at c=4 ponte can be "
+              "at most that many times the peer."]
     lines += ["", f"Peak RSS of the whole server (master + 2 workers): ponte {ponte_rss:.0f} MiB, peer {peer_rss:.0f} "
               "MiB. Raw figures of every run: `bench/out/` (git-ignored)."]
     publish("peer", "\n".join(lines), args.out)

@@ -68,3 +68,17 @@ def test_fold_char_gives_both_case_rules() -> None:
     assert fold_char("Ç") == ("c", "C")
     assert fold_char("\u2019") == ("'", "'")
     assert fold_char("İ") == ("i", "I")  # its dot is a combining mark, dropped like an accent
+
+
+@pytest.mark.parametrize(("text", "spans"), [
+    # a combining mark after the first character belongs to it
+    ("e\u0301 x", [(0, 1, 0, 2), (2, 3, 3, 4)]),
+    # a ligature folds to two characters: a mark after it belongs to both
+    ("\ufb01\u0301 x", [(0, 1, 0, 2), (1, 2, 0, 2), (0, 2, 0, 2), (3, 4, 3, 4)]),
+    # two marks in a row, not at the start
+    ("xa\u0301\u0327", [(0, 1, 0, 1), (1, 2, 1, 4)]),
+])
+def test_a_combining_mark_extends_the_characters_before_it(text: str, spans: list[tuple[int, int, int, int]]) -> None:
+    folded = Folded.of(text)
+    for start, end, original_start, original_end in spans:
+        assert folded.original(start, end) == (original_start, original_end), (start, end)
