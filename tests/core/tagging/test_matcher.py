@@ -162,3 +162,22 @@ def test_matches_may_overlap_a_longer_match_before_them() -> None:
         ("central de dados", ["datacentre"]),
         ("dados", ["data"]),
     ]
+
+
+def test_a_stem_does_not_swallow_a_longer_literal_beside_it() -> None:
+    # after `dado` the trie has a letter (dados abertos), a separator (dado pessoal) and a stem (dado*): the
+    # literals are tried before the stem, which would otherwise match `dados` and `dado` and stop there
+    matcher = Matcher(
+        [
+            (Form("pt", "dado*"), CASE_INSENSITIVE, "data"),
+            (Form("pt", "dados abertos"), CASE_INSENSITIVE, "open"),
+            (Form("pt", "dado pessoal"), CASE_INSENSITIVE, "privacy"),
+        ]
+    )
+    assert found(matcher, "Os dados abertos e o dado pessoal; dadoteca.") == [
+        ("dados", ["data"]),
+        ("dados abertos", ["open"]),
+        ("dado", ["data"]),
+        ("dado pessoal", ["privacy"]),
+        ("dadoteca", ["data"]),
+    ]

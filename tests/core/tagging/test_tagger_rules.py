@@ -29,6 +29,7 @@ topics:
       - {id: gol, weight: 0.5, groups: [game], pt: [gol]}
       - {id: fifa, weight: 0.3, case: sensitive, any: [FIFA]}
       - {id: nothing, weight: 0, pt: [nulo]}
+      - {id: zeta, weight: 0.2, case: sensitive, any: [Z]}
     exclusions:
       - {pt: [bola de cristal]}
       - {case: sensitive, en: [Ball Corp]}
@@ -38,6 +39,7 @@ topics:
     threshold: 0.0
     terms:
       - {id: jogo, weight: 0.4, pt: [jogo]}
+      - {id: kick, weight: 0.2, pt: [gol]}
     include:
       - {topic: ball, weight: 0.6, min_weight: 0.3}
 """
@@ -89,6 +91,23 @@ def test_included_terms_keep_their_concepts_and_take_the_include_weight(tagger: 
     assert "sport" not in scores(tagger, "o apito")
     assert scores(tagger, "o campo e o gol") == {"ball": score(0.5, 0.5), "sport": score(0.6)}
     assert scores(tagger, "o jogo e a bola")["sport"] == score(0.4, 0.6)
+
+
+def test_of_two_uses_of_one_span_the_heavier_counts(tagger: Tagger) -> None:
+    # sport's own `gol` (0.2) and the one it borrows from ball (0.6) match the same characters
+    assert scores(tagger, "o gol")["sport"] == score(0.6)
+
+
+def test_a_one_character_form_at_the_start(tagger: Tagger) -> None:
+    assert scores(tagger, "Z") == {"ball": score(0.2)}
+
+
+def test_a_context_term_counts_only_within_its_distance(tagger: Tagger) -> None:
+    assert scores(tagger, "o campo e o gol")["ball"] == score(0.5, 0.5)
+    # the same sentence, but `gol` is more than 20 characters away: campo does not count
+    assert scores(tagger, "o campo fica muito, muito longe do gol")["ball"] == score(0.5)
+    # a context term that does not count does not stop the terms after it
+    assert scores(tagger, "o campo, depois a bola")["ball"] == score(0.5)
 
 
 def test_a_topic_with_no_score_is_not_reported_even_at_threshold_zero(tagger: Tagger) -> None:
