@@ -19,7 +19,9 @@ and the seed article (tests/data/article_pt.txt), each at concurrency 1 and 4, f
 - analyze: ponte POST /v1/analyze (detects, translates, tags) vs the peer's /translate {"source": "auto"}
   (detects and translates: the closest thing it does);
 - engine: ponte /v1/translate at c=1 on the news vs the service's engine class translating one text per call
-  with 2 replicas (bench/engine_ref.py), the reference of `make bench`.
+  with 2 replicas (bench/engine_ref.py), the reference of `make bench`;
+- ceiling: the engine class given every news passage's sentences in one call (defaults, and without repair) vs
+  the peer at c=4: what no server over this engine and these decoding options can beat at full load.
 Both servers run for the whole run; each cell alternates them (A B, then B A, ...) so that both see the same
 machine state, and the ratio is the median over rounds of the per-round ratios of texts/s. Absolute figures
 from a shared machine are noise; the ratios hold.

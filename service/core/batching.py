@@ -136,17 +136,25 @@ class BatchingTranslator:
 
     def _take(self, own: _Request) -> list[_Request]:
         """The requests of the next engine call (under the lock): every pending one without a cost function; else
-        the leader's own, then the others in arrival order that fit in max_cost (the rest wait for the next)."""
+        the leader's own, then the others in arrival order that fit in max_cost (the rest wait for the next).
+
+        A small request (cost at most max_cost / 8: a short text) rides along even when the call is full, up to
+        max_cost / 4 of riders a call: behind full slices of long documents it would otherwise wait for whichever
+        waiting caller leads next, call after call. A call stays within 1.25 x max_cost."""
         if self._cost is None:
             batch, self._pending = self._pending, []
             return batch
         batch, used, rest = [own], own.cost, []
+        small, riders = self._max_cost // 8, 0
         for pending in self._pending:
             if pending is own:
                 continue
             if used + pending.cost <= self._max_cost:
                 batch.append(pending)
                 used += pending.cost
+            elif pending.cost <= small and riders + pending.cost <= 2 * small:
+                batch.append(pending)
+                riders += pending.cost
             else:
                 rest.append(pending)
         self._pending = rest
