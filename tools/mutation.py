@@ -181,6 +181,10 @@ def run_mutmut(files: list[str], selection: str, children: int, budget: float | 
             process.wait()
             print("mutation: the time budget ran out; the mutants tested so far are reported", flush=True)
             return False
+        except BaseException:  # Stopped (SIGTERM), KeyboardInterrupt: stop mutmut, keep its state (Selection)
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait()
+            raise
     if process.returncode != 0:
         text = log.read_text(encoding="utf-8", errors="replace")
         if "rerunning stats collection" in text and "BadTestExecutionCommandsException" in text and not retried:
@@ -290,7 +294,17 @@ def _commit() -> str:
     return done.stdout.strip()
 
 
+class Stopped(Exception):
+    """The tool was sent SIGTERM: mutmut is stopped and the selection's state is kept (a run that is killed without
+    this would leave it in mutants/, which the next run deletes)."""
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise Stopped(signal.Signals(signum).name)
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _stop)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--selection", choices=sorted(SELECTIONS), default="unit")
     parser.add_argument("--group", action="append", choices=sorted(GROUPS), help="repeatable; default: every group")
@@ -383,4 +397,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except Stopped as stopped:
+        sys.exit(f"mutation: stopped by {stopped}; the mutants tested so far are kept for the next run")
