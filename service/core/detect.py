@@ -146,17 +146,17 @@ def galician_spelling(text: str, language: str) -> bool:
 # writes too (measured in tools/measure_portuguese_spelling.py on catalogs, handbooks and news of each language).
 _PORTUGUESE_ONLY = _word_set(
     "não uma umas pela pelo pelas pelos também já ainda muito muitos muita muitas você vocês isso isto há até após "
-    "ao aos às as os nas das do no na da um em com são estão foram foi novo nova seu sua seus suas mais mas")
+    "ao aos às as os nas das do na da um em com são estão foram foi novo nova seu sua seus suas mais mas")
 _NEIGHBOUR_WORDS = {
     # the neighbour's own common words, and those of _PORTUGUESE_ONLY that the neighbour writes too
     "es": (_word_set("el los las del al y una unas muy más hay sin usted esto hasta cuando también pero es la lo su "
                      "sus le les fue son están"),
-           _word_set("no da mas os")),
+           _word_set("da mas os")),
     "ca": (_word_set("el els les amb per és del dels una unes aquest aquesta també més però pel pels"),
-           _word_set("no na em com nova seu sua seus suas mas os")),
+           _word_set("na em com nova seu sua seus suas mas os")),
     "it": (_word_set("il gli della delle degli dello che per non è sono nel nella alla alle dei anche questo "
                      "questa una più"),
-           _word_set("no da do")),
+           _word_set("da do")),
 }
 _NEIGHBOUR_ENDINGS = {"es": ("ción", "ciones"), "ca": ("ció", "cions"), "it": ("zione", "zioni")}
 _NEIGHBOUR_LETTERS = {"es": "ñ", "ca": "ŀ", "it": ""}
