@@ -133,10 +133,9 @@ def cost_in_name(sentences: Sequence[str]) -> int:
     return sum(int(sentence.split(":")[0]) for sentence in sentences)
 
 
-@pytest.mark.parametrize(("shorts", "riding"), [(5, 5), (7, 5)])
-def test_short_requests_ride_along_in_a_full_call(shorts: int, riding: int) -> None:
-    # the leader's own slice fills the call (1000 of max_cost 1000): a long request waits for the next call, short
-    # ones (cost <= 1000 / 8) ride along, up to 1000 / 4 of them (5 of 50), in arrival order
+def calls_after_queueing(sentences: list[str]) -> list[list[str]]:
+    """The engine calls when each sentence is one request, sent in order 0.05 s apart (max_cost 1000): all but the
+    last while a request is on its way, so the first (the leader) waits for them; the last lets it take its call."""
     engine = SlowEngine(delay=0.01)
     arrivals = Arrivals()
     batcher = BatchingTranslator(engine, max_wait=2.0, arrivals=arrivals, cost=cost_in_name, max_cost=1000)
@@ -147,34 +146,27 @@ def test_short_requests_ride_along_in_a_full_call(shorts: int, riding: int) -> N
         threads[-1].start()
         time.sleep(0.05)
 
-    with arrivals.coming():  # the leader waits for what is on its way
-        send("1000:lead")
-        send("1000:long")
-        for i in range(shorts - 1):
-            send(f"50:s{i}")
-    send(f"50:s{shorts - 1}")  # nothing more on its way: the leader takes its call
+    with arrivals.coming():
+        for sentence in sentences[:-1]:
+            send(sentence)
+    send(sentences[-1])
     for thread in threads:
         thread.join()
-    assert engine.calls[0] == ["1000:lead", *(f"50:s{i}" for i in range(riding))]
-    assert ["1000:long"] in engine.calls[1:] or ["1000:long", *(f"50:s{i}" for i in range(riding, shorts))] in (
-        engine.calls[1:])
-    assert sorted(s for call in engine.calls for s in call) == sorted(
+    return engine.calls
+
+
+@pytest.mark.parametrize(("shorts", "riding"), [(5, 5), (7, 5)])
+def test_short_requests_ride_along_in_a_full_call(shorts: int, riding: int) -> None:
+    # the leader's own slice fills the call (1000 of max_cost 1000): a long request waits for the next call, short
+    # ones (cost <= 1000 / 8) ride along, up to 1000 / 4 of them (5 of 50), in arrival order
+    calls = calls_after_queueing(["1000:lead", "1000:long", *(f"50:s{i}" for i in range(shorts))])
+    assert calls[0] == ["1000:lead", *(f"50:s{i}" for i in range(riding))]
+    assert ["1000:long"] in calls[1:] or ["1000:long", *(f"50:s{i}" for i in range(riding, shorts))] in calls[1:]
+    assert sorted(s for call in calls for s in call) == sorted(
         ["1000:lead", "1000:long", *(f"50:s{i}" for i in range(shorts))])
 
 
 def test_a_request_over_an_eighth_of_the_bound_does_not_ride() -> None:
-    engine = SlowEngine(delay=0.01)
-    arrivals = Arrivals()
-    batcher = BatchingTranslator(engine, max_wait=2.0, arrivals=arrivals, cost=cost_in_name, max_cost=1000)
-    threads = []
-    with arrivals.coming():
-        for sentence in ("1000:lead", "126:medium"):
-            threads.append(threading.Thread(target=batcher.translate, args=([sentence],)))
-            threads[-1].start()
-            time.sleep(0.05)
-    threads.append(threading.Thread(target=batcher.translate, args=(["125:small"],)))
-    threads[-1].start()
-    for thread in threads:
-        thread.join()
-    assert engine.calls[0] == ["1000:lead", "125:small"]
-    assert engine.calls[1] == ["126:medium"]
+    calls = calls_after_queueing(["1000:lead", "126:medium", "125:small"])
+    assert calls[0] == ["1000:lead", "125:small"]
+    assert calls[1] == ["126:medium"]
