@@ -69,7 +69,8 @@ def argos_engine_factory(settings: Settings, arrivals: Arrivals | None = None) -
         tokenizer = Tokenizer(package.sentencepiece_model)  # one per package: the budget's and the engine's
         engine: SentenceTranslator = CapitalsTranslator(ArgosTranslator(
             package, options, intra_threads=settings.intra_threads,
-            inter_threads=settings.inter_threads, compute_type=settings.compute_type, tokenizer=tokenizer))
+            inter_threads=settings.inter_threads, compute_type=settings.compute_type, tokenizer=tokenizer,
+            nice=settings.engine_nice))
         if settings.batch_wait_ms > 0:
             engine = BatchingTranslator(engine, settings.batch_wait_ms / 1000.0, settings.batch_max_sentences,
                                         arrivals, cost=budget.worst_output(tokenizer),

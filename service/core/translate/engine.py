@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.core.packages import InstalledPackage
+from service.core.translate.priority import built_at_priority
 from service.core.translate.quality import QualityRules, assess
 from service.core.translate.results import (
     REPAIRED,
@@ -123,7 +124,8 @@ class ArgosTranslator:
     """One loaded Argos package: CTranslate2 translator + SentencePiece processor."""
 
     def __init__(self, package: InstalledPackage, options: DecodingOptions, *, intra_threads: int = 1,
-                 inter_threads: int = 1, compute_type: str = "default", tokenizer: Tokenizer | None = None) -> None:
+                 inter_threads: int = 1, compute_type: str = "default", tokenizer: Tokenizer | None = None,
+                 nice: int = 0) -> None:
         import ctranslate2
 
         self.package = package
@@ -131,10 +133,11 @@ class ArgosTranslator:
         self.version = package.version
         self.options = options
         self.tokenizer = tokenizer if tokenizer is not None else Tokenizer(package.sentencepiece_model)
-        self._translator = ctranslate2.Translator(
+        # its replicas' threads start at `nice` (priority.py): request threads get the cores first
+        self._translator = built_at_priority(nice, lambda: ctranslate2.Translator(
             str(package.model_dir), device="cpu", compute_type=compute_type,
             inter_threads=inter_threads, intra_threads=intra_threads,
-        )
+        ))
         self._replicas = max(1, inter_threads)
         self._target_prefix = [package.target_prefix] if package.target_prefix else None
         self.engine_calls = 0
