@@ -63,3 +63,13 @@ def test_the_engine_replicas_run_at_the_setting_and_the_request_threads_do_not(p
     response = app.test_client().post("/v1/translate", json={"text": "O governo aprovou a lei.",
                                                              "source_language": "pt"})
     assert response.status_code == 200 and response.get_json()["text"]
+
+
+def test_a_refused_nice_value_still_builds_and_says_so(monkeypatch: pytest.MonkeyPatch,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    def refuse(*_: int) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "setpriority", refuse)
+    assert built_at_priority(5, lambda: "built") == "built"
+    assert "nice 5 refused" in caplog.text

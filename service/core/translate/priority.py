@@ -9,6 +9,7 @@ taking turns with it. Raising a nice value needs no privilege; elsewhere than Li
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -17,10 +18,15 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def _lower_this_thread(nice: int) -> None:
-    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+    """Raise this thread's nice value; where the system refuses (a sandbox's seccomp filter), keep it and say so."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+    except OSError as exc:
+        log.warning("the engine's threads keep the request threads' CPU priority: nice %d refused (%s)", nice, exc)
 
 
 def built_at_priority(nice: int, build: Callable[[], T]) -> T:
