@@ -131,3 +131,12 @@ def test_restriction_renormalises_over_the_allowed_languages() -> None:
 def test_unknown_restricted_language_stops_at_load() -> None:
     with pytest.raises(ValueError, match="gl"):
         LanguageDetector(languages=("pt", "gl")).load()
+
+
+def test_refusal_detail_in_full() -> None:
+    assert refusal_detail(detected(("es", 0.99), reliable=True), ("pt", "fr"), "en") == (
+        "the text was detected as 'es' (reliably) and no installed language is plausible (installed: pt, fr; 'en' "
+        "passes through); if the text is in one of them, pass source_language explicitly")
+    assert refusal_detail(detected(("ru", 0.456)), (), "en") == (
+        "the text was detected as 'ru' (with probability 0.46) and no installed language is plausible (installed: "
+        "none; 'en' passes through); if the text is in one of them, pass source_language explicitly")

@@ -55,3 +55,21 @@ def test_even_with_no_candidate_a_short_text_keeps_its_script() -> None:
     chosen = choose_language(Detection("ca", 0.57, False, (Candidate("ca", 0.57),), "detected"), ("pt",), "en",
                              letters=17, script=LATIN)
     assert (chosen.code, chosen.method) == ("pt", FALLBACK)
+
+
+@pytest.mark.parametrize(("text", "script"), [
+    ("ªº", LATIN),  # Latin-1's ordinal indicators: by code point (their names start FEMININE, MASCULINE)
+    ("ɏɏ", LATIN), ("ɐɐ", LATIN),  # the last of Latin Extended-B, and the first after it (named LATIN)
+    ("ｱｲｳ", "CJK"), ("カタカナ", "CJK"),  # half-width and full-width katakana: Japanese's CJK
+    ("1, 2: α", "GREEK"),  # what is not a letter is skipped, not the end
+])
+def test_script_of_edges(text: str, script: str) -> None:
+    assert script_of(text) == script
+
+
+def test_script_of_counts_the_first_200_letters_only() -> None:
+    assert script_of("a" * 100 + "α" * 101) == LATIN  # 100 each in the first 200: the first seen wins the tie
+    assert script_of("a" * 99 + "α" * 101) == "GREEK"
+    assert script_of("aαα", sample=1) == LATIN
+    assert script_of("aαα", sample=2) == LATIN
+    assert script_of("aαα", sample=3) == "GREEK"
