@@ -44,3 +44,18 @@ def test_portuguese_news_keeps_its_reliability() -> None:
 ])
 def test_galician_spelling(text: str, language: str, galician: bool) -> None:
     assert galician_spelling(text, language) is galician
+
+
+# Each rule of galician_spelling alone, against one word of the other side (one each is a tie: not Galician).
+@pytest.mark.parametrize(("text", "language", "galician"), [
+    ("non", "pt", True), ("NON", "pt", True), ("información", "pt", True), ("año", "pt", True),
+    ("subxecto", "pt", True),
+    ("não", "pt", False), ("non não", "pt", False), ("non não unha", "pt", True),
+    ("non mãe", "pt", False), ("non põe", "pt", False), ("non faço", "pt", False), ("non olho", "pt", False),
+    ("non tenho", "pt", False), ("non punha", "pt", True),  # `nh` inside `unha` is Galician's, not Portugal's
+    ("non", "es", True), ("xuño", "es", True), ("xan", "es", True), ("xy", "es", False), ("xy el", "es", False), ("subxecto", "es", True),
+    ("el", "es", False), ("non el", "es", False), ("non el xuño", "es", True), ("non", "ca", True),
+    ("não", "es", False), ("información", "es", False),
+])
+def test_galician_spelling_rule_by_rule(text: str, language: str, galician: bool) -> None:
+    assert galician_spelling(text, language) is galician
