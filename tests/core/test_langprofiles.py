@@ -66,3 +66,29 @@ def test_nothing_to_detect_raises_like_langdetect(sparse: SparseProfiles) -> Non
     detector.append("12345 !!!")
     with pytest.raises(LangDetectException):
         detector.get_probabilities()
+
+
+@pytest.mark.parametrize("prior", [{"pt": 1.0, "es": 1.0}, {"pt": 0.2, "es": 0.7, "gl": 5.0, "it": 0.1}, {"es": 3.0}])
+@pytest.mark.parametrize("text", ["O governo aprovou ontem a nova lei.", "chip", "El gobierno aprobó la ley."])
+def test_same_answers_as_langdetect_with_a_prior(reference: DetectorFactory, sparse: SparseProfiles, text: str,
+                                                 prior: dict[str, float]) -> None:
+    ours, theirs = sparse.create(), reference.create()
+    ours.set_prior_map(prior)
+    theirs.set_prior_map(prior)
+    ours.append(text)
+    theirs.append(text)
+    got = [(lang.lang, lang.prob) for lang in ours.get_probabilities()]
+    want = [(lang.lang, lang.prob) for lang in theirs.get_probabilities()]
+    assert [code for code, _ in got] == [code for code, _ in want]
+    assert [p for _, p in got] == pytest.approx([q for _, q in want], abs=1e-9)
+    assert {code for code, _ in got} <= {code for code, p in prior.items() if p > 0}
+
+
+@pytest.mark.parametrize("prior", [{"pt": -0.1, "es": 1.0}, {"pt": 0.0}, {}, {"xx": 1.0}])
+def test_a_prior_langdetect_refuses_is_refused(reference: DetectorFactory, sparse: SparseProfiles,
+                                               prior: dict[str, float]) -> None:
+    with pytest.raises(LangDetectException) as theirs:
+        reference.create().set_prior_map(prior)
+    with pytest.raises(LangDetectException) as ours:
+        sparse.create().set_prior_map(prior)
+    assert ours.value.code == theirs.value.code and str(ours.value) == str(theirs.value)
