@@ -53,7 +53,8 @@ def test_galician_spelling(text: str, language: str, galician: bool) -> None:
     ("não", "pt", False), ("non não", "pt", False), ("non não unha", "pt", True),
     ("non mãe", "pt", False), ("non põe", "pt", False), ("non faço", "pt", False), ("non olho", "pt", False),
     ("non tenho", "pt", False), ("non punha", "pt", True),  # `nh` inside `unha` is Galician's, not Portugal's
-    ("non", "es", True), ("xuño", "es", True), ("xan", "es", True), ("xy", "es", False), ("xy el", "es", False), ("subxecto", "es", True),
+    ("non", "es", True), ("xuño", "es", True), ("xan", "es", True), ("xy", "es", False), ("xy el", "es", False),
+    ("subxecto", "es", True),
     ("el", "es", False), ("non el", "es", False), ("non el xuño", "es", True), ("non", "ca", True),
     ("não", "es", False), ("información", "es", False),
 ])
