@@ -140,3 +140,25 @@ def test_refusal_detail_in_full() -> None:
     assert refusal_detail(detected(("ru", 0.456)), (), "en") == (
         "the text was detected as 'ru' (with probability 0.46) and no installed language is plausible (installed: "
         "none; 'en' passes through); if the text is in one of them, pass source_language explicitly")
+
+
+def test_the_target_in_another_script_than_the_text_is_not_usable() -> None:
+    # a Cyrillic text langdetect calls English (the target) with Ukrainian, installed, behind it: Ukrainian
+    chosen = choose_language(detected(("en", 0.6), ("uk", 0.4)), ("pt", "uk"), "en", letters=10, script="CYRILLIC")
+    assert (chosen.code, chosen.confidence, chosen.method) == ("uk", 0.4, FALLBACK)
+
+
+def test_a_target_in_the_text_s_own_script_passes_through() -> None:
+    original = detected(("ru", 0.6), ("uk", 0.4))
+    assert choose_language(original, ("uk",), "ru", letters=10, script="CYRILLIC") is original
+
+
+def test_a_short_text_falls_back_to_a_weak_candidate_with_its_own_probability() -> None:
+    chosen = choose_language(detected(("es", 0.6), ("pt", 0.3)), INSTALLED, TARGET, letters=10,
+                             rule=FallbackRule(min_probability=0.5))
+    assert (chosen.code, chosen.confidence, chosen.method) == ("pt", 0.3, FALLBACK)
+
+
+def test_a_fallback_from_a_reliable_but_short_detection_is_not_reliable() -> None:
+    chosen = choose_language(detected(("es", 0.95), ("pt", 0.05), reliable=True), INSTALLED, TARGET, letters=10)
+    assert (chosen.code, chosen.reliable, chosen.method) == ("pt", False, FALLBACK)
