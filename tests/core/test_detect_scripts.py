@@ -73,3 +73,8 @@ def test_script_of_counts_the_first_200_letters_only() -> None:
     assert script_of("aαα", sample=1) == LATIN
     assert script_of("aαα", sample=2) == LATIN
     assert script_of("aαα", sample=3) == "GREEK"
+
+
+def test_letters_without_a_unicode_name_do_not_fail() -> None:
+    # Tangut ideographs are letters (str.isalpha) that Python 3.11's unicodedata gives no name: no script is named
+    assert script_of("\U00017000\U00017001 a") == ""

@@ -92,3 +92,13 @@ def test_a_prior_langdetect_refuses_is_refused(reference: DetectorFactory, spars
     with pytest.raises(LangDetectException) as ours:
         sparse.create().set_prior_map(prior)
     assert ours.value.code == theirs.value.code and str(ours.value) == str(theirs.value)
+
+
+def test_dense_rows_are_langdetect_s_probabilities_first_and_last_n_gram_too(reference: DetectorFactory,
+                                                                             sparse: SparseProfiles) -> None:
+    ngrams = list(sparse.word_lang_prob_map)
+    chosen = [ngrams[0], ngrams[len(ngrams) // 2], "de", "ção", ngrams[-1]]
+    matrix = sparse.dense([sparse.word_lang_prob_map[g] for g in chosen])
+    for ngram, row in zip(chosen, matrix, strict=True):
+        theirs = dict(zip(reference.langlist, reference.word_lang_prob_map[ngram], strict=True))
+        assert dict(zip(sparse.langlist, row.tolist(), strict=True)) == pytest.approx(theirs, abs=1e-12)
