@@ -154,7 +154,8 @@ check-alerts:
 
 ## make abuse: every hostile-client attack against the supported deployment (nginx in front of 2 gunicorn workers),
 ## each a pass/fail row with a probe for /healthz and a short analyze beside it; fails when a row fails
-## (tests/abuse/attacks.py; PONTE_ABUSE_SECONDS per attack, PONTE_ABUSE_TEXTS unique texts for the memory phase)
+## (tests/abuse/attacks.py; PONTE_ABUSE_SECONDS per attack, PONTE_ABUSE_TEXTS unique texts for the memory phase,
+## PONTE_ABUSE_ATTACKER_NICE the attacks' CPU priority: 19 by default, as a remote attacker takes none of the server's)
 abuse: $(DEV_STAMP) nginx
 	OMP_NUM_THREADS=1 $(PY) -m tests.abuse.attacks
 
