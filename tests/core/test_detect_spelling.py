@@ -28,6 +28,17 @@ from service.core.detect import (
     ("El govern aprova la llei amb el suport dels partits", "ca", False),  # el, amb, dels
     ("Polícia prende grupo suspeito de golpes pela internet", "fr", False),  # not a neighbour langdetect confuses
     ("Polícia prende grupo suspeito de golpes pela internet", "pt", False),
+    # each rule alone, against one word of the neighbour (one each is a tie: not Portuguese)
+    ("pela", "es", True), ("pela los", "es", False), ("mãe", "es", True), ("põe", "es", True),
+    ("olho", "es", True), ("lhe", "it", False), ("lha", "es", False),  # lh, nh count after the first letter only
+    ("tenho", "it", True), ("nhac", "es", False), ("faço", "es", True), ("faço", "ca", False),  # Catalan writes ç
+    ("unha", "it", True), ("você", "it", True), ("três", "es", True), ("avô", "es", True),
+    ("pela información", "es", False), ("pela acciones", "es", False), ("pela año", "es", False),
+    ("pela acció", "ca", False), ("pela accions", "ca", False), ("pela col·lecció", "ca", False),
+    ("pela coŀlegi", "ca", False),
+    ("pela azione", "it", False), ("pela azioni", "it", False), ("pela della", "it", False),
+    ("pela pelo della", "it", True), ("pela amb", "ca", False), ("mas", "es", False), ("mas", "it", True),
+    ("PELA", "es", True), ("pela", "pt", False), ("pela", "gl", False),
 ])
 def test_portuguese_spelling(text: str, language: str, portuguese: bool) -> None:
     assert portuguese_spelling(text, language) is portuguese
@@ -77,20 +88,3 @@ def test_the_spelling_wins_over_a_plausible_candidate_and_takes_its_probability(
 def test_a_spelling_without_a_model_changes_nothing() -> None:
     detection = Detection("es", 1.0, False, (Candidate("es", 1.0),), "detected", spelling="pt")
     assert choose_language(detection, ("de",), "en", letters=60) == detection
-
-
-# Each rule of portuguese_spelling alone against one word of the neighbour (one each is a tie: not Portuguese).
-@pytest.mark.parametrize(("text", "language", "portuguese"), [
-    ("pela", "es", True), ("pela los", "es", False), ("mãe", "es", True), ("põe", "es", True),
-    ("olho", "es", True), ("lhe", "it", False), ("lha", "es", False),  # lh, nh count after the first letter only
-    ("tenho", "it", True), ("nhac", "es", False), ("faço", "es", True), ("faço", "ca", False),  # Catalan writes ç
-    ("unha", "it", True), ("você", "it", True), ("três", "es", True), ("avô", "es", True),
-    ("pela información", "es", False), ("pela acciones", "es", False), ("pela año", "es", False),
-    ("pela acció", "ca", False), ("pela accions", "ca", False), ("pela col·lecció", "ca", False),
-    ("pela coŀlegi", "ca", False),
-    ("pela azione", "it", False), ("pela azioni", "it", False), ("pela della", "it", False),
-    ("pela pelo della", "it", True), ("pela amb", "ca", False), ("mas", "es", False), ("mas", "it", True),
-    ("PELA", "es", True), ("pela", "pt", False), ("pela", "gl", False),
-])
-def test_portuguese_spelling_rule_by_rule(text: str, language: str, portuguese: bool) -> None:
-    assert portuguese_spelling(text, language) is portuguese
