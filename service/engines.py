@@ -74,7 +74,8 @@ def argos_engine_factory(settings: Settings, arrivals: Arrivals | None = None) -
         if settings.batch_wait_ms > 0:
             engine = BatchingTranslator(engine, settings.batch_wait_ms / 1000.0, settings.batch_max_sentences,
                                         arrivals, cost=budget.worst_output(tokenizer),
-                                        max_cost=settings.slice_tokens)
+                                        max_cost=settings.slice_tokens,
+                                        max_calls=settings.batch_calls or settings.inter_threads)
         if settings.cache_size > 0:
             engine = CachingTranslator(engine, settings.cache_size, max_bytes=settings.cache_bytes,
                                        max_entry_chars=settings.cache_max_entry_chars)

@@ -318,6 +318,8 @@ class Settings:
     batch_wait_ms: float = setting(5.0, ge=0, doc="concurrent requests of a worker share engine calls: a leader "
                                                   "waits at most this long for requests on their way; 0 disables")
     batch_max_sentences: int = setting(256, ge=1, doc="sentences in one shared engine call")
+    batch_calls: int = setting(0, ge=0,
+                               doc="shared engine calls a worker runs at once (0: one per engine replica)")
     max_batch: int = setting(64, ge=1, doc="documents per `POST /v1/analyze/batch`")
     detect_min_chars: int = setting(25, ge=1, doc="below this many letters, `reliable` is false")
     detect_languages: tuple[str, ...] = setting(

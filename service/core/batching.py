@@ -2,6 +2,9 @@
 
 While the engine is busy, the sentences of newly arrived requests wait in a queue; when it frees up,
 one of the waiting callers (the leader) takes everything queued and sends it in one engine call.
+Up to `max_calls` calls run at once (one per engine replica by default): a call's sub-batches are spread
+over the replicas, and while the last of them runs on one replica (a sentence decoding to its bound), the
+next call can start on the others instead of leaving them idle.
 Before sending, the leader waits for stragglers, at most `max_wait`, and only while other requests
 of this worker are still on their way to the engine (being read, detected, split: `Arrivals`), so a
 lone request is never delayed. No background thread: a caller thread does the work, so nothing
@@ -57,12 +60,16 @@ class _Request:
 
 
 class BatchingTranslator:
-    """Merge concurrent translate() calls into shared engine calls; max_wait 0 turns merging off."""
+    """Merge concurrent translate() calls into shared engine calls, at most max_calls of them at once; max_wait 0
+    turns merging off."""
 
     def __init__(self, inner: SentenceTranslator, max_wait: float = 0.005, max_sentences: int = 256,
                  arrivals: Arrivals | None = None, *, cost: Callable[[Sequence[str]], int] | None = None,
-                 max_cost: int = 0) -> None:
+                 max_cost: int = 0, max_calls: int = 1) -> None:
+        if max_calls < 1:
+            raise ValueError("max_calls must be at least 1")
         self.inner = inner
+        self._max_calls = max_calls
         # With a cost (worst-case output tokens of some sentences), an engine call takes the leader's request and
         # then others only while their costs add up to at most max_cost: a call's time stays bounded, and with
         # it how long a request can wait past its deadline for the call it is in.
@@ -75,7 +82,7 @@ class BatchingTranslator:
         self._max_sentences = max_sentences
         self._cond = threading.Condition()
         self._pending: list[_Request] = []
-        self._busy = False
+        self._busy = 0  # engine calls running
         self.engine_calls = 0
         self.merged_requests = 0
 
@@ -94,10 +101,13 @@ class BatchingTranslator:
         with self._cond:
             self._pending.append(request)
             self._cond.notify_all()
-            while not request.done and self._busy:
+            while not request.done:
+                queued = any(r is request for r in self._pending)
+                if queued and self._busy < self._max_calls:
+                    break  # an engine call is free: this caller leads it
                 left = time_left()
-                if left is None or not any(r is request for r in self._pending):
-                    self._cond.wait()  # no deadline, or already in the running engine call
+                if left is None or not queued:
+                    self._cond.wait()  # no deadline, or already in a running engine call
                 elif left > 0:
                     self._cond.wait(left)
                 else:  # past the request's deadline before an engine call took it: leave the queue
@@ -105,9 +115,10 @@ class BatchingTranslator:
                     check_deadline()
             if request.done:
                 return self._outcome(request)
-            self._busy = True  # this caller leads the next engine call
+            self._busy += 1  # this caller leads the next engine call, with its own request in it
+            self._pending = [r for r in self._pending if r is not request]
             deadline = time.monotonic() + self._max_wait
-            while (sum(len(r.sentences) for r in self._pending) < self._max_sentences
+            while (len(request.sentences) + sum(len(r.sentences) for r in self._pending) < self._max_sentences
                    and (self._arrivals is None or self._arrivals.count > 0)):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -130,7 +141,7 @@ class BatchingTranslator:
                 self.merged_requests += len(batch)
                 for r in batch:
                     r.done = True
-                self._busy = False
+                self._busy -= 1
                 self._cond.notify_all()
         return self._outcome(request)
 
@@ -142,7 +153,7 @@ class BatchingTranslator:
         max_cost / 4 of riders a call: behind full slices of long documents it would otherwise wait for whichever
         waiting caller leads next, call after call. A call stays within 1.25 x max_cost."""
         if self._cost is None:
-            batch, self._pending = self._pending, []
+            batch, self._pending = [own, *self._pending], []
             return batch
         batch, used, rest = [own], own.cost, []
         small, riders = self._max_cost // 8, 0

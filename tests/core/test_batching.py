@@ -170,3 +170,58 @@ def test_a_request_over_an_eighth_of_the_bound_does_not_ride() -> None:
     calls = calls_after_queueing(["1000:lead", "126:medium", "125:small"])
     assert calls[0] == ["1000:lead", "125:small"]
     assert calls[1] == ["126:medium"]
+
+
+class GatedEngine(SlowEngine):
+    """A call holding "hold" runs until the test opens the gate (a sentence decoding to its bound, say)."""
+
+    def __init__(self) -> None:
+        super().__init__(delay=0)
+        self.gate = threading.Event()
+        self.holding = threading.Event()
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        if "hold" in sentences:
+            self.holding.set()
+            assert self.gate.wait(10)
+        return super().translate(sentences)
+
+
+@pytest.mark.parametrize(("max_calls", "second_done_while_first_runs"), [(1, False), (2, True)])
+def test_a_second_call_starts_while_one_runs_only_when_allowed(max_calls: int,
+                                                               second_done_while_first_runs: bool) -> None:
+    engine = GatedEngine()
+    batcher = BatchingTranslator(engine, max_wait=0.001, max_calls=max_calls)
+    first = threading.Thread(target=batcher.translate, args=(["hold"],))
+    first.start()
+    assert engine.holding.wait(10)
+    done = threading.Event()
+    second = threading.Thread(target=lambda: (batcher.translate(["next"]), done.set()))
+    second.start()
+    # the gate stays shut: with one call at a time, "next" cannot be done, whatever the wait
+    assert done.wait(10 if second_done_while_first_runs else 0.2) is second_done_while_first_runs
+    engine.gate.set()
+    first.join()
+    second.join()
+    assert done.is_set()
+    assert engine.calls == [["next"], ["hold"]] if second_done_while_first_runs else [["hold"], ["next"]]
+
+
+@pytest.mark.parametrize("max_calls", [1, 2, 3])
+def test_each_sentence_is_translated_once_whatever_the_calls_at_once(max_calls: int) -> None:
+    # with several leaders at a time, a request is in exactly one engine call: its own leader's or another's
+    engine = SlowEngine(delay=0.005)
+    arrivals = Arrivals()
+    batcher = BatchingTranslator(engine, max_wait=0.02, max_calls=max_calls, arrivals=arrivals)
+    inputs = [[f"r{i}s{j}" for j in range(1 + i % 3)] for i in range(24)]
+    with arrivals.coming():  # every leader waits out its window for stragglers, while others arrive and lead
+        results = run_concurrently(batcher, inputs)
+    assert results == [[s.upper() for s in sentences] for sentences in inputs]
+    translated = sorted(s for call in engine.calls for s in call)
+    assert translated == sorted(s for sentences in inputs for s in sentences)
+    assert batcher.merged_requests == 24
+
+
+def test_at_least_one_call_at_a_time() -> None:
+    with pytest.raises(ValueError, match="max_calls"):
+        BatchingTranslator(SlowEngine(), max_calls=0)
