@@ -54,16 +54,6 @@ class FakeFactory:
         return engine
 
 
-# Fixtures that load the real model: a test using one is `slow` (the marker's meaning), so `make test-fast` skips it.
-REAL_MODEL_FIXTURES = frozenset({"real_app", "real_client", "real_engine"})
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.slow)
-
-
 @pytest.fixture(scope="session")
 def fixture_model() -> Path:
     assert FIXTURE_MODEL.is_file(), f"missing test model {FIXTURE_MODEL}; see tests/fixtures/README.md"

@@ -42,6 +42,10 @@ def _fmt(path: Path) -> str:
     return FORMAT_OF[path.suffix]
 
 
+# every corpus document through the real engine once (~2 s): in `make test`, not in `make test-fast`
+corpus = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def corpus_answers(real_app: Flask) -> dict[str, dict[str, Any]]:
     """Every corpus document translated once (with the glossary), by file name."""
@@ -55,6 +59,7 @@ def corpus_answers(real_app: Flask) -> dict[str, dict[str, Any]]:
     return answers
 
 
+@corpus
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
 def test_output_parses_with_the_same_structure(path: Path, corpus_answers: dict[str, dict[str, Any]]) -> None:
     source = path.read_text(encoding="utf-8")
@@ -72,6 +77,7 @@ def test_output_parses_with_the_same_structure(path: Path, corpus_answers: dict[
     assert all(s["source"] in body["source_visible_text"] for s in body["sentences"])
 
 
+@corpus
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
 def test_urls_code_protected_tokens_and_kept_terms_occur_as_often(path: Path,
                                                                   corpus_answers: dict[str, dict[str, Any]]) -> None:
@@ -93,6 +99,7 @@ def test_urls_code_protected_tokens_and_kept_terms_occur_as_often(path: Path,
         assert visible_out.count(piece) == layout.visible_text.count(piece), piece
 
 
+@corpus
 def test_the_corpus_exercises_protection_and_the_glossary(corpus_answers: dict[str, dict[str, Any]]) -> None:
     kinds = {a["kind"] for body in corpus_answers.values() for s in body["sentences"] for a in s["applied"]}
     assert {"url", "version", "protected", "glossary"} <= kinds

@@ -52,7 +52,6 @@ def test_nice_0_builds_in_the_calling_thread() -> None:
     assert built_at_priority(0, threading.get_native_id) == threading.get_native_id()
 
 
-@pytest.mark.slow
 def test_the_engine_replicas_run_at_the_setting_and_the_request_threads_do_not(packages_dir: Path) -> None:
     nice = 13  # a value no other test's engine uses
     before = threads_at(nice)

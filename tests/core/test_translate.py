@@ -25,16 +25,12 @@ UI_STRINGS = [
 ]
 
 
-# loads the real model: in `make test`, not in `make test-fast`
-real_model = pytest.mark.slow
-
 
 @pytest.fixture(scope="module")
 def engine(packages_dir: Path) -> ArgosTranslator:
     return ArgosTranslator(check_package_dir(packages_dir / "translate-pt_en-ponte_test-1_0"), DecodingOptions())
 
 
-@real_model
 def test_translates_ui_strings_into_english(engine: ArgosTranslator) -> None:
     out = engine.translate(UI_STRINGS)
     assert len(out) == len(UI_STRINGS)
@@ -44,14 +40,12 @@ def test_translates_ui_strings_into_english(engine: ArgosTranslator) -> None:
     assert out != UI_STRINGS
 
 
-@real_model
 def test_all_sentences_in_one_engine_call(engine: ArgosTranslator) -> None:
     before = engine.engine_calls
     engine.translate(UI_STRINGS * 3)
     assert engine.engine_calls == before + 1
 
 
-@real_model
 def test_order_is_kept_and_batching_does_not_change_output(engine: ArgosTranslator) -> None:
     together = engine.translate(UI_STRINGS)
     alone = [engine.translate([s])[0] for s in UI_STRINGS]
@@ -59,7 +53,6 @@ def test_order_is_kept_and_batching_does_not_change_output(engine: ArgosTranslat
     assert engine.translate(list(reversed(UI_STRINGS))) == list(reversed(together))
 
 
-@real_model
 def test_output_length_is_bounded_by_the_input(packages_dir: Path) -> None:
     options = DecodingOptions(length_ratio=1.0, length_extra=2, beam_size=1)
     tight = ArgosTranslator(check_package_dir(packages_dir / "translate-pt_en-ponte_test-1_0"), options)
@@ -68,13 +61,11 @@ def test_output_length_is_bounded_by_the_input(packages_dir: Path) -> None:
     assert tight.tokenizer.count([out])[0] <= len(pieces) * 1.0 + 2 + 1
 
 
-@real_model
 def test_empty_and_blank_sentences(engine: ArgosTranslator) -> None:
     assert engine.translate([]) == []
     assert engine.translate(["", "Arquivo"])[0] == ""
 
 
-@real_model
 def test_over_long_sentence_is_chunked_not_truncated(packages_dir: Path) -> None:
     options = DecodingOptions(max_input_tokens=16, beam_size=1)
     small = ArgosTranslator(check_package_dir(packages_dir / "translate-pt_en-ponte_test-1_0"), options)
@@ -140,7 +131,6 @@ def test_cache_size_zero_disables_it() -> None:
 LOOPING = "Especialistas em segurança alertam que o crescimento do uso também atrai golpistas."
 
 
-@real_model
 def test_scores_are_mean_log_probabilities_and_texts_match_translate(engine: ArgosTranslator) -> None:
     scored = engine.translate_scored(UI_STRINGS)
     assert [r.text for r in scored] == engine.translate(UI_STRINGS)
@@ -149,7 +139,6 @@ def test_scores_are_mean_log_probabilities_and_texts_match_translate(engine: Arg
     assert engine.translate_scored(["", "Arquivo"])[0] == SentenceResult("")
 
 
-@real_model
 @pytest.mark.parametrize("n", [1, 3])
 def test_alternatives_come_from_the_same_beam_search(engine: ArgosTranslator, n: int) -> None:
     plain = engine.translate_scored(UI_STRINGS)
@@ -165,7 +154,6 @@ def test_alternatives_come_from_the_same_beam_search(engine: ArgosTranslator, n:
         engine.translate_scored(UI_STRINGS, alternatives=4)
 
 
-@real_model
 def test_a_looping_sentence_is_repaired_and_repair_can_be_switched_off(packages_dir: Path) -> None:
     package = check_package_dir(packages_dir / "translate-pt_en-ponte_test-1_0")
     raw = ArgosTranslator(package, DecodingOptions(repair=False)).translate_scored([LOOPING, UI_STRINGS[0]])
@@ -178,7 +166,6 @@ def test_a_looping_sentence_is_repaired_and_repair_can_be_switched_off(packages_
     assert repairing.repaired_sentences == 1
 
 
-@real_model
 def test_hitting_the_decoding_bound_is_flagged_truncated(packages_dir: Path) -> None:
     options = DecodingOptions(length_ratio=0.2, length_extra=1, repair=False)
     tight = ArgosTranslator(check_package_dir(packages_dir / "translate-pt_en-ponte_test-1_0"), options)

@@ -135,7 +135,6 @@ def engine(packages_dir: Path) -> ArgosTranslator:
     return ArgosTranslator(check_package_dir(packages_dir / "translate-pt_en-ponte_test-1_0"), DecodingOptions())
 
 
-@pytest.mark.slow  # the real model
 def test_real_engine_copies_printf_placeholders(engine: ArgosTranslator) -> None:
     masked = protect("O arquivo /etc/ponte/config.yaml não foi encontrado.")
     [output] = engine.translate([masked.text])
@@ -144,7 +143,6 @@ def test_real_engine_copies_printf_placeholders(engine: ArgosTranslator) -> None
     assert restored.text.count("/etc/ponte/config.yaml") == 1
 
 
-@pytest.mark.slow  # the real model
 def test_real_engine_keeps_every_term_through_the_fallback(engine: ArgosTranslator, seed_article: str) -> None:
     sentences = [
         "Consulte https://github.com/argosopentech/argos-translate para mais informações.",
