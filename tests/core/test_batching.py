@@ -225,3 +225,9 @@ def test_each_sentence_is_translated_once_whatever_the_calls_at_once(max_calls: 
 def test_at_least_one_call_at_a_time() -> None:
     with pytest.raises(ValueError, match="max_calls"):
         BatchingTranslator(SlowEngine(), max_calls=0)
+
+
+def test_a_call_takes_requests_while_their_costs_add_up_to_at_most_the_bound() -> None:
+    # 400 + 300 + 300 is exactly the bound (1000): in; 200 more is over it, and 200 is too large to ride along
+    calls = calls_after_queueing(["400:lead", "300:a", "300:b", "200:c"])
+    assert calls == [["400:lead", "300:a", "300:b"], ["200:c"]]
