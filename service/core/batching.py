@@ -146,8 +146,9 @@ class BatchingTranslator:
         return self._outcome(request)
 
     def _take(self, own: _Request) -> list[_Request]:
-        """The requests of the next engine call (under the lock): every pending one without a cost function; else
-        the leader's own, then the others in arrival order that fit in max_cost (the rest wait for the next).
+        """The requests of the next engine call (under the lock): the leader's own (already out of the queue), then
+        every pending one without a cost function; else the others in arrival order that fit in max_cost (the rest
+        wait for the next).
 
         A small request (cost at most max_cost / 8: a short text) rides along even when the call is full, up to
         max_cost / 4 of riders a call: behind full slices of long documents it would otherwise wait for whichever
@@ -158,8 +159,6 @@ class BatchingTranslator:
         batch, used, rest = [own], own.cost, []
         small, riders = self._max_cost // 8, 0
         for pending in self._pending:
-            if pending is own:
-                continue
             if used + pending.cost <= self._max_cost:
                 batch.append(pending)
                 used += pending.cost
