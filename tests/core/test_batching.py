@@ -204,7 +204,7 @@ def test_a_second_call_starts_while_one_runs_only_when_allowed(max_calls: int,
     first.join()
     second.join()
     assert done.is_set()
-    assert engine.calls == [["next"], ["hold"]] if second_done_while_first_runs else [["hold"], ["next"]]
+    assert engine.calls == ([["next"], ["hold"]] if second_done_while_first_runs else [["hold"], ["next"]])
 
 
 @pytest.mark.parametrize("max_calls", [1, 2, 3])

@@ -1,6 +1,7 @@
-"""The engine's own rules, each against numbers worked out by hand: the decoding bound's buckets, how an over-long
-sentence is cut, which of two outputs self-repair keeps, and what a sentence's score is (the mean log-probability
-per generated token, as CTranslate2 itself scores the output)."""
+"""The engine's own rules, each against values worked out by hand: which of two outputs self-repair keeps, and what
+a sentence's score is (the mean log-probability per generated token, as CTranslate2 itself scores the output).
+The bound's buckets and where a long sentence is cut are tested beside their other tests (test_translate_quality.py,
+test_translate.py)."""
 
 from __future__ import annotations
 
@@ -10,47 +11,8 @@ import pytest
 
 from service.core.packages import check_package_dir
 from service.core.translate import ArgosTranslator, DecodingOptions
-from service.core.translate.engine import SPACE, _Hypothesis, _rank, bucket_length, chunk_pieces
+from service.core.translate.engine import _Hypothesis, _rank
 from service.core.translate.results import LENGTH_RATIO, REPETITION, TRUNCATED
-
-
-@pytest.mark.parametrize(("tokens", "buckets", "expected"), [
-    (1, 4, 1), (8, 4, 8),  # 8 and below stay
-    (9, 4, 10),  # within 16: steps of 16 / 8 = 2
-    (9, 8, 9),  # steps of 16 / 16 = 1
-    (12, 3, 12), (15, 3, 16), (16, 3, 16),  # steps of 16 // 6 = 2 (whole numbers), whatever the next length
-    (17, 4, 20),  # within 32: steps of 4
-    (16, 4, 16), (32, 4, 32),  # a power of two is its own bucket's top
-    (100, 1, 128),  # one bucket: the power of two
-    (100, 0, 100),  # no buckets: the length itself
-])
-def test_bucket_length(tokens: int, buckets: int, expected: int) -> None:
-    result = bucket_length(tokens, buckets)
-    assert result == expected and isinstance(result, int)
-
-
-def words(*sizes: int) -> list[str]:
-    """Pieces of words of the given sizes: each word a SPACE-marked piece and then plain pieces."""
-    pieces: list[str] = []
-    for number, size in enumerate(sizes):
-        pieces += [f"{SPACE}w{number}"] + [f"p{number}.{i}" for i in range(1, size)]
-    return pieces
-
-
-@pytest.mark.parametrize(("sizes", "limit", "chunk_sizes"), [
-    ((3, 3), 6, [6]),  # exactly the limit: one chunk
-    ((3, 3, 1), 6, [6, 1]),  # one over: cut at the word start the limit falls on
-    ((4, 4), 6, [4, 4]),  # the limit falls inside a word: back off to its start (4, past half the limit)
-    ((3, 4), 6, [6, 1]),  # a word start at exactly half the limit (3) is not taken: cut at the limit
-    ((2, 6), 6, [6, 2]),  # nor one before half
-    ((8,), 6, [6, 2]),  # no word start at all: cut at the limit
-])
-def test_an_over_long_sentence_is_cut_at_word_starts(sizes: tuple[int, ...], limit: int,
-                                                     chunk_sizes: list[int]) -> None:
-    pieces = words(*sizes)
-    chunks = chunk_pieces(pieces, limit)
-    assert [len(c) for c in chunks] == chunk_sizes
-    assert [p for c in chunks for p in c] == pieces
 
 
 def assessed(score: float, *flags: str) -> tuple[_Hypothesis, tuple[str, ...], str]:

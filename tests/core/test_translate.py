@@ -15,6 +15,7 @@ from service.core.translate import (
     SentenceResult,
     chunk_pieces,
 )
+from service.core.translate.engine import SPACE
 
 UI_STRINGS = [
     "O arquivo não foi encontrado.",
@@ -87,6 +88,30 @@ def test_chunk_pieces_prefers_word_starts() -> None:
     assert all(len(c) <= 3 for c in chunks)
     assert all(c[0].startswith("▁") for c in chunks)
     assert chunk_pieces(pieces, 10) == [pieces]
+
+
+def words(*sizes: int) -> list[str]:
+    """Pieces of words of the given sizes: each word a SPACE-marked piece and then plain pieces."""
+    pieces: list[str] = []
+    for number, size in enumerate(sizes):
+        pieces += [f"{SPACE}w{number}"] + [f"p{number}.{i}" for i in range(1, size)]
+    return pieces
+
+
+@pytest.mark.parametrize(("sizes", "limit", "chunk_sizes"), [
+    ((3, 3), 6, [6]),  # exactly the limit: one chunk
+    ((3, 3, 1), 6, [6, 1]),  # one over: cut at the word start the limit falls on
+    ((4, 4), 6, [4, 4]),  # the limit falls inside a word: back off to its start (4, past half the limit)
+    ((3, 4), 6, [6, 1]),  # a word start at exactly half the limit (3) is not taken: cut at the limit
+    ((2, 6), 6, [6, 2]),  # nor one before half
+    ((8,), 6, [6, 2]),  # no word start at all: cut at the limit
+])
+def test_an_over_long_sentence_is_cut_at_word_starts(sizes: tuple[int, ...], limit: int,
+                                                     chunk_sizes: list[int]) -> None:
+    pieces = words(*sizes)
+    chunks = chunk_pieces(pieces, limit)
+    assert [len(c) for c in chunks] == chunk_sizes
+    assert [p for c in chunks for p in c] == pieces
 
 
 class CountingEngine:

@@ -92,6 +92,21 @@ def test_bucket_length_rounds_up_to_few_values() -> None:
     assert bucket_length(37, 0) == 37
 
 
+@pytest.mark.parametrize(("tokens", "buckets", "expected"), [
+    (1, 4, 1), (8, 4, 8),  # 8 and below stay
+    (9, 4, 10),  # within 16: steps of 16 / 8 = 2
+    (9, 8, 9),  # steps of 16 / 16 = 1
+    (12, 3, 12), (15, 3, 16), (16, 3, 16),  # steps of 16 // 6 = 2 (whole numbers), whatever the next length
+    (17, 4, 20),  # within 32: steps of 4
+    (16, 4, 16), (32, 4, 32),  # a power of two is its own bucket's top
+    (100, 1, 128),  # one bucket: the power of two
+    (100, 0, 100),  # no buckets: the length itself
+])
+def test_bucket_length(tokens: int, buckets: int, expected: int) -> None:
+    result = bucket_length(tokens, buckets)
+    assert result == expected and isinstance(result, int)
+
+
 class ScoredEngine:
     """A scored fake: the text upper-cased, score from the length; records every call."""
 
