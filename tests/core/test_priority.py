@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -72,3 +73,26 @@ def test_a_refused_nice_value_still_builds_and_says_so(monkeypatch: pytest.Monke
     monkeypatch.setattr(os, "setpriority", refuse)
     assert built_at_priority(5, lambda: "built") == "built"
     assert "nice 5 refused" in caplog.text
+
+
+def test_nice_1_is_already_a_new_thread_and_its_name_says_why() -> None:
+    def build() -> tuple[int, str]:
+        return threading.get_native_id(), threading.current_thread().name
+
+    before = nice_of(threading.get_native_id())
+    builder, name = built_at_priority(1, build)
+    assert builder != threading.get_native_id()
+    assert name == "ponte-low-priority_0"  # ThreadPoolExecutor's names: the prefix, then the worker's number
+    assert nice_of(threading.get_native_id()) == before
+
+
+def test_a_refused_nice_value_is_logged_with_the_systems_reason(monkeypatch: pytest.MonkeyPatch,
+                                                                caplog: pytest.LogCaptureFixture) -> None:
+    def refuse(*_: int) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "setpriority", refuse)
+    with caplog.at_level(logging.WARNING, logger="service.core.translate.priority"):
+        assert built_at_priority(5, lambda: "built") == "built"
+    assert [r.getMessage() for r in caplog.records] == ["the engine's threads keep the request threads' CPU priority: "
+                                                        "nice 5 refused ([Errno 1] Operation not permitted)"]
