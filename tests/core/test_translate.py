@@ -102,6 +102,7 @@ def words(*sizes: int) -> list[str]:
     ((3, 3), 6, [6]),  # exactly the limit: one chunk
     ((3, 3, 1), 6, [6, 1]),  # one over: cut at the word start the limit falls on
     ((4, 4), 6, [4, 4]),  # the limit falls inside a word: back off to its start (4, past half the limit)
+    ((5, 3), 6, [5, 3]),  # the word start just before the limit (5)
     ((3, 4), 6, [6, 1]),  # a word start at exactly half the limit (3) is not taken: cut at the limit
     ((2, 6), 6, [6, 2]),  # nor one before half
     ((8,), 6, [6, 2]),  # no word start at all: cut at the limit

@@ -95,7 +95,7 @@ def test_bucket_length_rounds_up_to_few_values() -> None:
 @pytest.mark.parametrize(("tokens", "buckets", "expected"), [
     (1, 4, 1), (8, 4, 8),  # 8 and below stay
     (9, 4, 10),  # within 16: steps of 16 / 8 = 2
-    (9, 8, 9),  # steps of 16 / 16 = 1
+    (9, 8, 9), (15, 8, 15),  # steps of 16 / 16 = 1
     (12, 3, 12), (15, 3, 16), (16, 3, 16),  # steps of 16 // 6 = 2 (whole numbers), whatever the next length
     (17, 4, 20),  # within 32: steps of 4
     (16, 4, 16), (32, 4, 32),  # a power of two is its own bucket's top
