@@ -1,0 +1,90 @@
+"""Markdown rules a translation must keep, each on a document written for it: image descriptions, reference labels,
+table cells, front matter, and where a space goes around inline HTML. Every expected output is written down here
+(what CommonMark needs for the document to keep its structure), never read back from the layout."""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+
+from service.core.formats import join_mapped, parse
+from service.core.segment import split_sentences
+
+
+def _render(source: str, sentences: list[str], extras: list[str] | None = None) -> str:
+    layout = parse(source, "markdown")
+    seg = split_sentences(layout.visible_text, "pt")
+    text, spans = join_mapped(seg, sentences)
+    return layout.render(text, spans, extras if extras is not None else list(layout.extras))
+
+
+def test_an_inline_image_description_is_an_extra_escaped_in_place() -> None:
+    source = "Veja ![Foto do rio](f.png) hoje.\n"
+    layout = parse(source, "markdown")
+    assert layout.visible_text == "Veja hoje."
+    assert layout.extras == ("Foto do rio",)
+    # not at a line start: `#` opens nothing there, `*` would open emphasis
+    out = _render(source, ["See today."], ["#1 River *photo*"])
+    assert out == "See ![#1 River \\*photo\\*](f.png) today.\n"
+    # a description that comes back as it was is left byte for byte
+    assert _render("Veja ![Foto_1](f.png) hoje.\n", ["See today."], ["Foto_1"]) == "See ![Foto_1](f.png) today.\n"
+
+
+def test_only_a_full_reference_image_has_its_description_translated() -> None:
+    # In ![Rio][] and ![Mar] the description is also the reference label: translating it would break the image.
+    source = "Veja ![Foto][r] e ![Rio][] e ![Mar].\n\n[r]: f.png\n[rio]: r.png\n[mar]: m.png\n"
+    assert parse(source, "markdown").extras == ("Foto",)
+    out = _render(source, ["See and and ."], ["Photo"])
+    assert out == "See ![Photo][r] and ![Rio][] and ![Mar].\n\n[r]: f.png\n[rio]: r.png\n[mar]: m.png\n"
+
+
+def test_a_reference_label_is_never_rewritten() -> None:
+    # [Governo][] and [Lei] name their link definitions: a translated label would leave a literal "[Government]"
+    source = "Leia [Governo][] e [Lei] e [Texto](u) e [Outro][l].\n\n[governo]: g\n[lei]: l\n[l]: x\n"
+    out = _render(source, ["Read Government and Law and Text and Other."])
+    assert "[Governo][]" in out and "[Lei]" in out
+    assert "Texto" not in out and "Outro" not in out  # the texts of full links are translated
+    links = [child.attrGet("href") for token in MarkdownIt("commonmark").parse(out) if token.children
+             for child in token.children if child.type == "link_open"]
+    assert links == ["g", "l", "u", "x"]
+
+
+def test_equal_cells_of_one_table_row_each_get_their_own_translation() -> None:
+    source = "| Sim | Sim |\n|---|---|\n| Não | Talvez |\n"
+    assert _render(source, ["Yes", "Yes too", "No", "Maybe"]) == "| Yes | Yes too |\n|---|---|\n| No | Maybe |\n"
+
+
+def test_front_matter_ends_at_three_dots_too() -> None:
+    source = "---\ntitle: Texto\n...\n\nTexto.\n"
+    assert parse(source, "markdown").visible_text == "Texto."
+    assert _render(source, ["Text."]) == "---\ntitle: Texto\n...\n\nText.\n"
+
+
+def test_an_unclosed_front_matter_is_a_thematic_break() -> None:
+    # without its closing line, `---` is Markdown: a thematic break, then a paragraph
+    source = "---\nTítulo\n"
+    assert parse(source, "markdown").visible_text == "Título"
+    assert _render(source, ["Title"]) == "---\nTitle\n"
+
+
+def test_a_space_the_translation_adds_at_an_inline_element_boundary_goes_outside_it() -> None:
+    assert _render("Um <b>dois</b>três.\n", ["One two three."]) == "One <b>two</b> three.\n"
+    # two elements deep, then one: each space goes outside the element it closes
+    assert (_render("Um <b><i>dois</i>três</b>quatro.\n", ["One two three four."])
+            == "One <b><i>two</i> three</b> four.\n")
+    # a void element (an image, a break) opens nothing: the text after it is outside <b>
+    assert _render("<b>Um</b><img src=x>dois.\n", ["One two."]) == "<b>One</b><img src=x> two.\n"
+    assert _render("<b>Um</b><br/>dois.\n", ["One", "two."]) == "<b>One</b><br/>two.\n"
+
+
+def test_every_html_block_keeps_its_own_attributes() -> None:
+    source = '<p title="Nota">Oi.</p>\n\nTexto.\n\n<p><img alt="Foto" src="f.png"></p>\n'
+    layout = parse(source, "markdown")
+    assert layout.extras == ("Nota", "Foto")
+    out = _render(source, ["Hi.", "Text."], ["Note", "Photo"])
+    assert out == '<p title="Note">Hi.</p>\n\nText.\n\n<p><img alt="Photo" src="f.png"></p>\n'
+
+
+def test_an_html_block_without_text_is_left_byte_for_byte() -> None:
+    # serialising it again would quote the attribute: an HTML block with nothing to translate is not touched
+    source = "<div class=x></div>\n\nTexto.\n"
+    assert _render(source, ["Text."]) == "<div class=x></div>\n\nText.\n"
