@@ -9,6 +9,8 @@ from collections.abc import Sequence
 import pytest
 
 from service.core.batching import Arrivals, BatchingTranslator
+from service.core.deadline import DeadlineExceededError, deadline
+from service.core.translate import SentenceResult
 
 
 class SlowEngine:
@@ -133,12 +135,14 @@ def cost_in_name(sentences: Sequence[str]) -> int:
     return sum(int(sentence.split(":")[0]) for sentence in sentences)
 
 
-def calls_after_queueing(sentences: list[str]) -> list[list[str]]:
-    """The engine calls when each sentence is one request, sent in order 0.05 s apart (max_cost 1000): all but the
-    last while a request is on its way, so the first (the leader) waits for them; the last lets it take its call."""
+def calls_after_queueing(sentences: list[str], max_cost: int | None = 1000) -> list[list[str]]:
+    """The engine calls when each sentence is one request, sent in order 0.05 s apart (max_cost 1000; None: the
+    default): all but the last while a request is on its way, so the first (the leader) waits for them; the last lets
+    it take its call."""
     engine = SlowEngine(delay=0.01)
     arrivals = Arrivals()
-    batcher = BatchingTranslator(engine, max_wait=2.0, arrivals=arrivals, cost=cost_in_name, max_cost=1000)
+    limits = {} if max_cost is None else {"max_cost": max_cost}
+    batcher = BatchingTranslator(engine, max_wait=2.0, arrivals=arrivals, cost=cost_in_name, **limits)
     threads = []
 
     def send(sentence: str) -> None:
@@ -196,7 +200,12 @@ def test_a_second_call_starts_while_one_runs_only_when_allowed(max_calls: int,
     first.start()
     assert engine.holding.wait(10)
     done = threading.Event()
-    second = threading.Thread(target=lambda: (batcher.translate(["next"]), done.set()))
+
+    def send_second() -> None:
+        batcher.translate(["next"])
+        done.set()
+
+    second = threading.Thread(target=send_second)
     second.start()
     # the gate stays shut: with one call at a time, "next" cannot be done, whatever the wait
     assert done.wait(10 if second_done_while_first_runs else 0.2) is second_done_while_first_runs
@@ -223,7 +232,7 @@ def test_each_sentence_is_translated_once_whatever_the_calls_at_once(max_calls: 
 
 
 def test_at_least_one_call_at_a_time() -> None:
-    with pytest.raises(ValueError, match="max_calls"):
+    with pytest.raises(ValueError, match=r"^max_calls must be at least 1$"):
         BatchingTranslator(SlowEngine(), max_calls=0)
 
 
@@ -231,3 +240,167 @@ def test_a_call_takes_requests_while_their_costs_add_up_to_at_most_the_bound() -
     # 400 + 300 + 300 is exactly the bound (1000): in; 200 more is over it, and 200 is too large to ride along
     calls = calls_after_queueing(["400:lead", "300:a", "300:b", "200:c"])
     assert calls == [["400:lead", "300:a", "300:b"], ["200:c"]]
+
+
+def test_by_default_a_call_takes_no_cost_beyond_the_leaders_own() -> None:
+    # max_cost 0 by default: the leader's own request (cost 0 here) and nothing that costs more, not even 1
+    assert calls_after_queueing(["0:lead", "1:a"], max_cost=None) == [["0:lead"], ["1:a"]]
+
+
+def test_by_default_the_leader_waits_5_ms_for_stragglers() -> None:
+    engine = SlowEngine(delay=0)
+    arrivals = Arrivals()
+    batcher = BatchingTranslator(engine, arrivals=arrivals)
+    started = time.monotonic()
+    with arrivals.coming():  # another request on its way all along: the leader waits out its window
+        assert batcher.translate(["a"]) == ["A"]
+    assert time.monotonic() - started < 0.5  # 5 ms, not a second
+    assert batcher.engine_calls == 1
+
+
+def test_by_default_256_sentences_fill_a_call() -> None:
+    engine = SlowEngine(delay=0)
+    arrivals = Arrivals()
+    batcher = BatchingTranslator(engine, max_wait=5.0, arrivals=arrivals)
+    sentences = [f"s{i}" for i in range(256)]
+    started = time.monotonic()
+    with arrivals.coming():
+        batcher.translate(sentences)
+    assert time.monotonic() - started < 4.0  # did not sit out the 5 s window
+
+
+def test_the_leaders_and_the_queued_sentences_together_fill_a_call() -> None:
+    engine = SlowEngine(delay=0)
+    arrivals = Arrivals()
+    batcher = BatchingTranslator(engine, max_wait=5.0, max_sentences=3, arrivals=arrivals)
+    started = time.monotonic()
+    with arrivals.coming():  # still on its way: only a full call (2 + 2 >= 3) goes before the window ends
+        results = run_concurrently(batcher, [["a", "b"], ["c", "d"]])
+    assert time.monotonic() - started < 4.0
+    assert results == [["A", "B"], ["C", "D"]]
+    assert [sorted(call) for call in engine.calls] == [["a", "b", "c", "d"]]
+
+
+def test_a_window_under_a_second_still_waits_for_a_request_on_its_way() -> None:
+    engine = SlowEngine(delay=0)
+    arrivals = Arrivals()
+    batcher = BatchingTranslator(engine, max_wait=1.0, arrivals=arrivals)
+    on_the_way = threading.Event()
+    results: dict[str, list[str]] = {}
+
+    def second() -> None:
+        with arrivals.coming():
+            on_the_way.set()
+            time.sleep(0.05)
+        results["second"] = batcher.translate(["b"])
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    on_the_way.wait()
+    results["first"] = batcher.translate(["a"])
+    thread.join()
+    assert results == {"first": ["A"], "second": ["B"]}
+    assert engine.calls == [["a", "b"]]
+
+
+def test_engine_calls_counts_every_call_and_merged_requests_every_request() -> None:
+    batcher = BatchingTranslator(SlowEngine(delay=0), max_wait=0.001)
+    batcher.translate(["a"])
+    batcher.translate_scored(["b", "c"])
+    assert (batcher.engine_calls, batcher.merged_requests) == (2, 2)
+
+
+class BothWays:
+    """An engine with translate() and translate_scored(), recording which one each call used."""
+
+    name, version = "both", "1"
+
+    def __init__(self) -> None:
+        self.used: list[tuple[str, list[str], int]] = []
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        self.used.append(("translate", list(sentences), 0))
+        return [s.upper() for s in sentences]
+
+    def translate_scored(self, sentences: Sequence[str], alternatives: int = 0) -> list[SentenceResult]:
+        self.used.append(("translate_scored", list(sentences), alternatives))
+        return [SentenceResult(s.upper(), -0.5, (), tuple((f"{s}~{k}", -2.0 - k) for k in range(alternatives)))
+                for s in sentences]
+
+
+def test_zero_wait_hands_each_call_to_the_engine_as_it_is() -> None:
+    engine = BothWays()
+    batcher = BatchingTranslator(engine, max_wait=0)
+    assert batcher.translate(["a"]) == ["A"]
+    assert batcher.translate_scored(["b"], alternatives=1) == [SentenceResult("B", -0.5, (), (("b~0", -2.0),))]
+    assert batcher.translate_scored(["c"]) == [SentenceResult("C", -0.5)]
+    assert engine.used == [("translate", ["a"], 0), ("translate_scored", ["b"], 1), ("translate_scored", ["c"], 0)]
+    assert batcher.engine_calls == 0
+
+
+def test_scored_translation_asks_for_no_alternatives_unless_told() -> None:
+    engine = BothWays()
+    batcher = BatchingTranslator(engine, max_wait=0.001)
+    assert batcher.translate_scored(["a"]) == [SentenceResult("A", -0.5)]
+    assert engine.used == [("translate_scored", ["a"], 0)]
+
+
+class HeldEngine(SlowEngine):
+    """A call with a sentence starting "hold" runs until the test opens the gate; `held` counts such calls."""
+
+    def __init__(self) -> None:
+        super().__init__(delay=0)
+        self.gate = threading.Event()
+        self.held = threading.Semaphore(0)
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        if any(s.startswith("hold") for s in sentences):
+            self.held.release()
+            assert self.gate.wait(10)
+        return super().translate(sentences)
+
+
+def test_no_more_calls_at_once_than_allowed_after_calls_have_ended() -> None:
+    engine = HeldEngine()
+    batcher = BatchingTranslator(engine, max_wait=0.001, max_calls=2)
+    assert batcher.translate(["a"]) == ["A"]  # a call that has ended frees its place, no more
+    holders = [threading.Thread(target=batcher.translate, args=([f"hold{i}"],)) for i in range(2)]
+    for holder in holders:
+        holder.start()
+        assert engine.held.acquire(timeout=10)
+    done = threading.Event()
+
+    def send_third() -> None:
+        batcher.translate(["next"])
+        done.set()
+
+    third = threading.Thread(target=send_third)
+    third.start()
+    assert not done.wait(0.2)  # two calls run: the third waits, whatever the wait
+    engine.gate.set()
+    for thread in [*holders, third]:
+        thread.join(10)
+    assert done.is_set()
+    assert engine.calls[-1] == ["next"]
+
+
+def test_a_request_past_its_deadline_leaves_the_queue_and_only_it() -> None:
+    engine = HeldEngine()
+    batcher = BatchingTranslator(engine, max_wait=0.001)
+    holder = threading.Thread(target=batcher.translate, args=(["hold"],))
+    holder.start()
+    assert engine.held.acquire(timeout=10)
+    results: dict[str, list[str]] = {}
+    waiting = threading.Thread(target=lambda: results.setdefault("b", batcher.translate(["b"])), daemon=True)
+    waiting.start()
+    for _ in range(1000):  # until "b" is queued behind the running call
+        if batcher._pending:
+            break
+        time.sleep(0.001)
+    with deadline(-1.0), pytest.raises(DeadlineExceededError):
+        batcher.translate(["c"])
+    engine.gate.set()
+    holder.join(10)
+    waiting.join(10)
+    assert results == {"b": ["B"]}
+    assert engine.calls == [["hold"], ["b"]]
