@@ -7,6 +7,7 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 
 from service.core.formats import join_mapped, parse
+from service.core.formats.markdown import _parser
 from service.core.segment import split_sentences
 
 
@@ -88,3 +89,24 @@ def test_an_html_block_without_text_is_left_byte_for_byte() -> None:
     # serialising it again would quote the attribute: an HTML block with nothing to translate is not touched
     source = "<div class=x></div>\n\nTexto.\n"
     assert _render(source, ["Text."]) == "<div class=x></div>\n\nText.\n"
+
+
+def test_rendering_again_starts_from_the_source() -> None:
+    layout = parse("# Título\n\n<div>O governo.</div>\n", "markdown")
+    seg = split_sentences(layout.visible_text, "pt")
+    text, spans = join_mapped(seg, ["Title", "The government."])
+    assert layout.render(text, spans, []) == "# Title\n\n<div>The government.</div>\n"
+    # the HTML block's tree was edited by the first render: a second translation is not written over it
+    text, spans = join_mapped(seg, ["Titre", "Le gouvernement."])
+    assert layout.render(text, spans, []) == "# Titre\n\n<div>Le gouvernement.</div>\n"
+
+
+def test_the_parser_keeps_every_text_token_apart_with_where_it_starts() -> None:
+    md = _parser()  # built afresh: the module's own parser is built once, at import
+    inline = md.parse("Um \\*dois\\* &amp; 2 * 3\n")[1]
+    # U0 m1 _2 \3 *4 d5..s8 \9 *10 _11 &12..;16 _17 2 _19 *20 _21 3: escapes, entities and a stray delimiter are
+    # tokens of their own (not joined), each text with its offset in the inline source
+    assert [(c.type, c.content, (c.meta or {}).get("at")) for c in inline.children or []] == [
+        ("text", "Um ", 0), ("text_special", "*", 3), ("text", "dois", 5), ("text_special", "*", 9),
+        ("text", " ", 11), ("text_special", "&", 12), ("text", " 2 ", 17), ("text", "*", None), ("text", " 3", 21)]
+    assert md.parse("| a |\n|---|\n")[0].type == "table_open"  # tables on

@@ -1,0 +1,96 @@
+"""HTML rules a translation must keep, each on a document written for it: what makes a source a whole document,
+which elements end a run of text, what inline code protects, and where a space goes around inline elements.
+Every expected output is written down here, never read back from the layout."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.core.formats import join_mapped, parse
+from service.core.segment import split_sentences
+
+WHOLE = "<html><head></head><body><p>Hi.</p></body></html>"
+
+
+def _render(source: str, sentences: list[str]) -> str:
+    layout = parse(source, "html")
+    seg = split_sentences(layout.visible_text, "pt")
+    text, spans = join_mapped(seg, sentences)
+    return layout.render(text, spans, list(layout.extras))
+
+
+@pytest.mark.parametrize("source", [
+    "<html><p>Oi.</p></html>",
+    "<HTML lang=pt><p>Oi.</p></HTML>",
+    "<body><p>Oi.</p></body>",
+    "<p>Oi.</p><body/>",
+    "<body lang=pt><p>Oi.</p>",
+    "<body\tlang=pt><p>Oi.</p>",
+    "<body\nlang=pt><p>Oi.</p>",
+    "<body\rlang=pt><p>Oi.</p>",
+    "<body\flang=pt><p>Oi.</p>",
+    "<p>Oi.</p><body",  # a tag cut off at the end of the text still names the body
+], ids=["html", "upper", "body", "self-closed", "space", "tab", "newline", "return", "formfeed", "at-end"])
+def test_a_source_naming_html_head_body_or_a_doctype_is_a_whole_document(source: str) -> None:
+    # parsed as a document, the source gets the elements a document has (its lang attribute aside)
+    assert _render(source, ["Hi."]).replace(' lang="pt"', "") == WHOLE
+
+
+def test_a_doctype_or_a_body_tag_between_look_alikes_makes_a_document() -> None:
+    assert _render("<!DOCTYPE html><p>Oi.</p>", ["Hi."]) == "<!DOCTYPE html>" + WHOLE
+    out = _render("<bodyx><body><bodyy><p>Oi.</p>", ["Hi."])
+    assert out == "<html><head></head><body><bodyx><bodyy><p>Hi.</p></bodyy></bodyx></body></html>"
+
+
+def test_a_head_at_the_start_makes_a_document_even_with_a_header_after_it() -> None:
+    source = "<head><title>Oi</title></head><header><p>Tudo.</p></header>"
+    out = _render(source, ["Hi", "All."])
+    assert out == "<html><head><title>Hi</title></head><body><header><p>All.</p></header></body></html>"
+
+
+@pytest.mark.parametrize("source", ["<bodyx><p>Oi.</p>", "<header><p>Oi.</p></header>", "<p>Oi, <b>html</b>.</p>"])
+def test_look_alikes_of_whole_document_tags_leave_a_fragment(source: str) -> None:
+    layout = parse(source, "html")
+    seg = split_sentences(layout.visible_text, "pt")
+    text, spans = join_mapped(seg, [layout.visible_text])
+    out = layout.render(text, spans, [])
+    assert out.startswith(source[:7]) and "<head>" not in out  # a fragment: no <html>, <head> or <body> added
+
+
+@pytest.mark.parametrize("tag", ["pre", "textarea", "select", "xmp", "listing"])
+def test_a_skipped_element_inside_a_paragraph_ends_the_run_of_text(tag: str) -> None:
+    # its content is not translated, and the words on either side of it are not joined into one
+    layout = parse(f"<p>Um<{tag}>dois</{tag}>três.</p>", "html")
+    assert layout.visible_text == "Um\n\ntrês."
+
+
+def test_plaintext_ends_the_run_and_takes_the_rest() -> None:
+    assert parse("<p>Um<plaintext>dois</p> três", "html").visible_text == "Um"
+
+
+def test_inline_code_protects_all_of_its_text_nested_elements_included() -> None:
+    layout = parse("<p>Um <code>a <b>b</b></code> três.</p>", "html")
+    assert layout.visible_text == "Um a b três."
+    assert [layout.visible_text[a:b] for a, b in layout.protected] == ["a b"]
+
+
+def test_a_space_the_translation_adds_after_inline_code_is_kept() -> None:
+    assert _render("<p><code>x</code>dois.</p>", ["x two."]) == "<p><code>x</code> two.</p>"
+
+
+def test_a_space_the_translation_adds_at_an_element_boundary_goes_outside_it() -> None:
+    assert _render("<p>Um <b>dois</b>três.</p>", ["One two three."]) == "<p>One <b>two</b> three.</p>"
+    assert (_render("<p>Um <b><i>dois</i>três</b>quatro.</p>", ["One two three four."])
+            == "<p>One <b><i>two</i> three</b> four.</p>")
+
+
+def test_rendering_again_starts_from_the_source() -> None:
+    layout = parse('<p title="Nota">Um <b>dois</b> três.</p>', "html")
+    seg = split_sentences(layout.visible_text, "pt")
+    text, spans = join_mapped(seg, ["One two three."])
+    first = layout.render(text, spans, ["Note"])
+    assert first == '<p title="Note">One <b>two</b> three.</p>'
+    assert layout.render(text, spans, ["Note"]) == first
+    # a second translation of the same layout is not written over the first one's
+    text, spans = join_mapped(seg, ["Uno dos tres."])
+    assert layout.render(text, spans, ["Nota"]) == '<p title="Nota">Uno <b>dos</b> tres.</p>'
