@@ -96,13 +96,8 @@ def _attributes(source: str, position: int, max_attributes: int) -> tuple[int, i
         match = _ATTRIBUTE.match(source, position)
         assert match is not None  # the pattern matches the empty string
         position = match.end()
-        if match.group(1) is None:
-            if position >= end:
-                break
-            if source[position] == ">":
-                return position + 1, count
-            position += 1  # a lone "/" or "=" the pattern did not take: the tokenizer moves on
-            continue
+        if match.group(1) is None:  # the pattern takes any name character, "=" included: the tag ends here
+            return (position + 1 if position < end else position), count
         count += 1
         if position < end and source[position] == "=":
             position += 1

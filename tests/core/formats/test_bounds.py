@@ -74,3 +74,70 @@ def test_a_non_ascii_letter_after_the_slash_is_a_bogus_comment_as_for_the_parser
     assert _most_attributes(source) >= 256
     with pytest.raises(DocumentTooComplexError):
         check_html(source)
+
+
+# Tags whose attributes are counted by hand (the most of any element), as lexbor reads them too
+COUNTED = [
+    ("<p a b>x</p>", 2),
+    ("<p a b c>x</p>", 3),
+    ("<p a=\"1\" b='2' c=3>x</p>", 3),
+    ('<p a = "1" b>x</p>', 2),                  # spaces around "="
+    ('<p a=\t\n"x y" b c>x</p>', 3),            # a tab and a newline before the value
+    ("<p a/b/c>x</p>", 3),                      # slashes between names
+    ('<p a="" b="" c="">x</p>', 3),             # empty quoted values
+    ('<p a="x>y" b c>x</p>', 3),                # a ">" inside a quoted value
+    ("<p / = a b>x</p>", 3),                    # a lone "/" is skipped, a lone "=" starts a name
+    ("<p a=1=2 b>x", 2),                        # "=" inside an unquoted value
+    ("<p a==b c>x</p>", 2),
+    ("<p a b c/>x", 3),
+    ("<!----><p a b c>", 3),                    # comments that end at once or after a dash
+    ("<!---><p a b c>", 3),
+    ("<!--><p a b c>", 3),
+    ("<!-- x -- ><p a b c>", 0),                # "-- >" does not end a comment
+    ("<!-- a --!> <p a b c>", 3),
+    ("<!-- --!> --> <p a b c>", 3),             # the first of the two endings ends it
+    ("<!-- a --> <!-- --!> <p a b c>", 3),
+    ('<p a= "x y" b>x</p>', 2),                 # one space before a quoted value
+    ('<p a="" b c d>x</p>', 4),                 # an empty value closes at once
+    ('<p a="x"b c>x</p>', 3),                   # a name right after a closing quote
+    ('<p a=X"y z" b>x</p>', 3),                 # a quote inside an unquoted value opens nothing
+    ("<!-- a --><p a b c>", 3),                 # a tag right after either ending
+    ("<!-- a --!><p a b c>", 3),
+    ("<!----!><p a b c>", 3),
+    ("x <!---><p a b c>", 3),                   # the comments that end at once, later in the text
+    ("x <!--><p a b c>", 3),
+    ("<!-- a --> <p a b c> <!-- b -->", 3),     # a comment ends at its first ending, not a later one
+    ("<!-- a --!> <p a b c> <!-- b --!>", 3),
+]
+
+
+@pytest.mark.parametrize(("source", "attributes"), COUNTED)
+def test_attributes_are_counted_as_lexbor_counts_them_at_the_bound(source: str, attributes: int) -> None:
+    assert _most_attributes(source) == attributes  # the hand count is the parser's
+    check_html(source, max_attributes=attributes)  # at the bound: accepted
+    if attributes:
+        with pytest.raises(DocumentTooComplexError, match=f"attributes; the limit is {attributes - 1}"):
+            check_html(source, max_attributes=attributes - 1)
+
+
+def test_elements_are_counted_at_the_bound() -> None:
+    source = "<b>a</b><i>b</i><br><p/>"  # four start tags; end tags are not elements
+    check_html(source, max_elements=4)
+    with pytest.raises(DocumentTooComplexError, match="more than 3 elements; the limit is 3"):
+        check_html(source, max_elements=3)
+
+
+@pytest.mark.parametrize("source", ["x<", "<p a", "<p a=", "<p a /", '<p a="x b', "<p a='"])
+def test_a_document_cut_off_inside_a_tag_is_counted_without_error(source: str) -> None:
+    check_html(source, max_attributes=1)  # the one attribute is counted; nothing past the end is read
+
+
+def test_a_tag_cut_off_at_the_end_still_counts_as_an_element() -> None:
+    # lexbor drops it; the scan counts it: more, never fewer
+    with pytest.raises(DocumentTooComplexError, match="the limit is 0"):
+        check_html("x<b", max_elements=0)
+
+
+def test_a_tag_inside_a_comment_is_not_an_element() -> None:
+    check_html("<!-- x <b-->", max_elements=0)
+    check_html("<!-- x <b--!>", max_elements=0)
