@@ -88,16 +88,16 @@ def _tag_start(char: str) -> bool:
 
 
 def _attributes(source: str, position: int, max_attributes: int) -> tuple[int, int]:
-    """From just after a tag's name: where the tag ends (after its `>`, or the end) and how many attributes it has
-    (counting stops past the bound)."""
+    """From just after a tag's name: where the tag ends (after its `>`, or past the end of a text that ends inside
+    it) and how many attributes it has (counting stops past the bound)."""
     count = 0
     end = len(source)
     while position < end and count <= max_attributes:
         match = _ATTRIBUTE.match(source, position)
         assert match is not None  # the pattern matches the empty string
         position = match.end()
-        if match.group(1) is None:  # the pattern takes any name character, "=" included: the tag ends here
-            return (position + 1 if position < end else position), count
+        if match.group(1) is None:  # the pattern takes any name character, "=" included: the tag ends here, at its
+            return position + 1, count  # ">" or at the end of the text (past it then: the scan ends)
         count += 1
         if position < end and source[position] == "=":
             position += 1

@@ -76,6 +76,7 @@ def test_a_non_ascii_letter_after_the_slash_is_a_bogus_comment_as_for_the_parser
         check_html(source)
 
 
+CDATA = "<![CDATA[ > <p a b c> ]]>"
 # Tags whose attributes are counted by hand (the most of any element), as lexbor reads them too
 COUNTED = [
     ("<p a b>x</p>", 2),
@@ -108,6 +109,27 @@ COUNTED = [
     ("x <!--><p a b c>", 3),
     ("<!-- a --> <p a b c> <!-- b -->", 3),     # a comment ends at its first ending, not a later one
     ("<!-- a --!> <p a b c> <!-- b --!>", 3),
+    ("x <!-- > <p a b c> -->", 0),              # a ">" inside a comment ends nothing
+    ("<b>x</b><!--><p a b c>", 3),
+    # CDATA is text only in SVG or MathML content; elsewhere it is a bogus comment, ended by the first ">"
+    (f"<svg>{CDATA}</svg>", 0),
+    (f"<SVG>{CDATA}", 0),
+    (f"<math>{CDATA}</math>", 0),
+    (CDATA, 3),
+    (f"<svg></svg>{CDATA}", 3),                 # foreign content ends with its element...
+    (f"<math></math>{CDATA}", 3),
+    (f"<svg/>{CDATA}", 3),                      # ...or never starts
+    (f"<svg><svg></svg>{CDATA}</svg>", 0),      # an inner svg's end leaves the outer one open
+    (f"<svg><math></math>{CDATA}</svg>", 0),
+    (f"<svg></svg><svg>{CDATA}</svg>", 0),
+    (f"<svg><g>{CDATA}</svg>", 0),              # an SVG element keeps it foreign...
+    (f"<svg><b>{CDATA}", 3),                    # ...an HTML one ends it
+    (f"<svg><b></b><svg>{CDATA}</svg>", 0),
+    # raw text elements: their content up to their own end tag is text
+    ("<title><p a b c></title>", 0),
+    ("<textarea><p a b c></textarea>", 0),
+    ("<style>a</style><p a b c><style>b</style>", 3),
+    ("<plaintext></plaintext><p a b c>", 0),    # plaintext has no end
 ]
 
 
@@ -141,3 +163,9 @@ def test_a_tag_cut_off_at_the_end_still_counts_as_an_element() -> None:
 def test_a_tag_inside_a_comment_is_not_an_element() -> None:
     check_html("<!-- x <b-->", max_elements=0)
     check_html("<!-- x <b--!>", max_elements=0)
+
+
+def test_a_long_tag_name_is_cut_to_40_characters_in_the_message() -> None:
+    cut = r"an HTML element \(" + "a" * 40 + r"\) has more than 1 attributes"
+    with pytest.raises(DocumentTooComplexError, match=cut):
+        check_html("<" + "a" * 50 + " x y>", max_attributes=1)
