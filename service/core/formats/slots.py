@@ -300,8 +300,11 @@ class VisibleText(Generic[Ref]):
             space_next = False
             if (new.space_after and not last and not run.trail and not run.gap_after and not runs[index + 1].lead
                     and (placed[index + 1].text or runs[index + 1].ref is None)):
-                # The text has a space here that the source had not: put it outside the inline element.
-                if run.depth > runs[index + 1].depth and runs[index + 1].ref is not None:
+                # The text has a space here that the source had not: put it outside the inline element. After a run
+                # that keeps its text (inline code) it goes to the next run's lead, as that run's trail is not
+                # written, unless the next run is deeper (`*` then a space opens no emphasis in Markdown).
+                deeper = runs[index + 1].depth - run.depth
+                if (deeper < 0 or (run.ref is None and deeper == 0)) and runs[index + 1].ref is not None:
                     space_next = True
                 else:
                     trail = " "

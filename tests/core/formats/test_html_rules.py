@@ -60,7 +60,7 @@ def test_look_alikes_of_whole_document_tags_leave_a_fragment(source: str) -> Non
 @pytest.mark.parametrize("tag", ["pre", "textarea", "select", "xmp", "listing"])
 def test_a_skipped_element_inside_a_paragraph_ends_the_run_of_text(tag: str) -> None:
     # its content is not translated, and the words on either side of it are not joined into one
-    layout = parse(f"<p>Um<{tag}>dois</{tag}>três.</p>", "html")
+    layout = parse(f"<div>Um<{tag}>dois</{tag}>três.</div>", "html")  # in a div: a <p> would end at <pre>
     assert layout.visible_text == "Um\n\ntrês."
 
 
@@ -76,12 +76,25 @@ def test_inline_code_protects_all_of_its_text_nested_elements_included() -> None
 
 def test_a_space_the_translation_adds_after_inline_code_is_kept() -> None:
     assert _render("<p><code>x</code>dois.</p>", ["x two."]) == "<p><code>x</code> two.</p>"
+    # code keeps its text, so the space cannot end it: it starts the next element's (it was lost: "xtwo")
+    out = _render("<p><code>x</code><b>dois</b> três.</p>", ["x two three."])
+    assert out == "<p><code>x</code><b> two</b> three.</p>"
 
 
 def test_a_space_the_translation_adds_at_an_element_boundary_goes_outside_it() -> None:
     assert _render("<p>Um <b>dois</b>três.</p>", ["One two three."]) == "<p>One <b>two</b> three.</p>"
     assert (_render("<p>Um <b><i>dois</i>três</b>quatro.</p>", ["One two three four."])
             == "<p>One <b><i>two</i> three</b> four.</p>")
+
+
+def test_a_space_the_translation_adds_before_an_element_goes_outside_it() -> None:
+    assert _render("<p>Um<b>dois</b> três.</p>", ["One two three."]) == "<p>One <b>two</b> three.</p>"
+    assert _render("<p>Um<b><i>dois</i></b> três.</p>", ["One two three."]) == "<p>One <b><i>two</i></b> three.</p>"
+    # between two sibling elements there is no outside in either text: the space ends the first one's
+    assert _render("<p><b>Um</b><i>dois</i> três.</p>", ["One two three."]) == "<p><b>One </b><i>two</i> three.</p>"
+    # out of two elements into one: the space goes to the text less deep
+    assert (_render("<p><b><i>Um</i></b><u>dois</u> três.</p>", ["One two three."])
+            == "<p><b><i>One</i></b><u> two</u> three.</p>")
 
 
 def test_rendering_again_starts_from_the_source() -> None:

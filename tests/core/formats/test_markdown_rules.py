@@ -75,6 +75,7 @@ def test_a_space_the_translation_adds_at_an_inline_element_boundary_goes_outside
     # a void element (an image, a break) opens nothing: the text after it is outside <b>
     assert _render("<b>Um</b><img src=x>dois.\n", ["One two."]) == "<b>One</b><img src=x> two.\n"
     assert _render("<b>Um</b><br/>dois.\n", ["One", "two."]) == "<b>One</b><br/>two.\n"
+    assert _render("Um<b>dois</b> três.\n", ["One two three."]) == "One <b>two</b> three.\n"  # before one too
 
 
 def test_every_html_block_keeps_its_own_attributes() -> None:
@@ -110,3 +111,11 @@ def test_the_parser_keeps_every_text_token_apart_with_where_it_starts() -> None:
         ("text", "Um ", 0), ("text_special", "*", 3), ("text", "dois", 5), ("text_special", "*", 9),
         ("text", " ", 11), ("text_special", "&", 12), ("text", " 2 ", 17), ("text", "*", None), ("text", " 3", 21)]
     assert md.parse("| a |\n|---|\n")[0].type == "table_open"  # tables on
+
+
+def test_a_space_the_translation_adds_after_inline_code_is_kept_unless_it_would_break_emphasis() -> None:
+    assert _render("`x`dois três.\n", ["x two three."]) == "`x` two three.\n"  # it was lost: "`x`two"
+    # "* two*" would be no emphasis but two asterisks: the emphasis keeps its place, the space is not added
+    out = _render("`x`*dois* três.\n", ["x two three."])
+    assert out == "`x`*two* three.\n"
+    assert "em_open" in [child.type for child in MarkdownIt("commonmark").parse(out)[1].children or []]
