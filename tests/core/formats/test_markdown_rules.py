@@ -4,8 +4,10 @@ table cells, front matter, and where a space goes around inline HTML. Every expe
 
 from __future__ import annotations
 
+import pytest
 from markdown_it import MarkdownIt
 
+from service.core.exceptions import EmptyDocumentError
 from service.core.formats import join_mapped, parse
 from service.core.formats.markdown import _parser
 from service.core.segment import split_sentences
@@ -119,3 +121,22 @@ def test_a_space_the_translation_adds_after_inline_code_is_kept_unless_it_would_
     out = _render("`x`*dois* três.\n", ["x two three."])
     assert out == "`x`*two* three.\n"
     assert "em_open" in [child.type for child in MarkdownIt("commonmark").parse(out)[1].children or []]
+
+
+def test_an_empty_markdown_source_is_an_empty_document() -> None:
+    with pytest.raises(EmptyDocumentError):
+        parse("", "markdown")
+
+
+def test_the_text_before_a_shortcut_reference_is_translated() -> None:
+    assert _render("Leia [Lei] hoje.\n\n[lei]: x\n", ["Read Lei today."]) == "Read [Lei] today.\n\n[lei]: x\n"
+
+
+def test_a_translation_without_the_image_descriptions_is_refused() -> None:
+    layout = parse("![a](b) Texto.\n", "markdown")
+    with pytest.raises(ValueError, match="expected 1 translated extras, got 0"):
+        layout.render("Text.", [(0, 6, 0, 5)], [])
+
+
+def test_inside_an_html_block_an_added_space_goes_outside_the_element_too() -> None:
+    assert _render("<div>Um <b>dois</b>três.</div>\n", ["One two three."]) == "<div>One <b>two</b> three.</div>\n"
