@@ -117,6 +117,7 @@ def test_the_parser_keeps_every_text_token_apart_with_where_it_starts() -> None:
 
 def test_a_space_the_translation_adds_after_inline_code_is_kept_unless_it_would_break_emphasis() -> None:
     assert _render("`x`dois três.\n", ["x two three."]) == "`x` two three.\n"  # it was lost: "`x`two"
+    assert _render("*`x`dois* três.\n", ["x two three."]) == "*`x` two* three.\n"  # inside emphasis, after the code
     # "* two*" would be no emphasis but two asterisks: the emphasis keeps its place, the space is not added
     out = _render("`x`*dois* três.\n", ["x two three."])
     assert out == "`x`*two* three.\n"
