@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from packaging.version import InvalidVersion, Version
+
 from service.core.exceptions import PackageError
 
 log = logging.getLogger(__name__)
@@ -162,7 +164,7 @@ def _count_entries(path: Path, where: str, limits: ArchiveLimits) -> None:
     and a million entries cost 29 s and 545 MB before a size check could run."""
     size = path.stat().st_size
     with path.open("rb") as handle:
-        tail_start = max(0, size - (_END.size + 65535))
+        tail_start = max(0, size - (_END.size + (1 << 16)))  # as far back as zipfile looks for it
         handle.seek(tail_start)
         tail = handle.read()
         at = tail.rfind(b"PK\x05\x06")
@@ -289,6 +291,14 @@ def remove_package(name: str, packages_dir: Path) -> Path:
     return target
 
 
+def _version_order(value: object) -> tuple[int, Version, str]:
+    """How package versions rank: as versions ("1.10" after "1.9"), a value that is no version below every one."""
+    try:
+        return 1, Version(str(value)), ""
+    except InvalidVersion:
+        return 0, Version("0"), str(value)
+
+
 def install_from_index(from_code: str, to_code: str, packages_dir: Path, index_url: str,
                        timeout: float = 15.0) -> InstalledPackage:
     """Download the pair's package from the Argos index and install it: the only networked operation."""
@@ -308,7 +318,7 @@ def install_from_index(from_code: str, to_code: str, packages_dir: Path, index_u
                and p.get("to_code") == to_code and p.get("links")]
     if not matches:
         raise PackageError(f"the Argos package index has no {from_code}->{to_code} package")
-    best = max(matches, key=lambda p: str(p.get("package_version", "")))
+    best = max(matches, key=lambda p: _version_order(p.get("package_version")))
     with tempfile.TemporaryDirectory() as tmp:
         archive_path = Path(tmp) / f"{from_code}_{to_code}.argosmodel"
         last_error: Exception | None = None

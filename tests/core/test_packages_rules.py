@@ -247,6 +247,19 @@ def test_file_count_limit_is_inclusive(tmp_path: Path, own_dir: Path) -> None:
         "x.argosmodel: holds 5 files; the limit is 4 (counted in its end record, before its directory is read)")
 
 
+@pytest.mark.parametrize("trailing", [65_535, 65_536])
+def test_the_end_record_is_counted_as_far_back_as_zipfile_finds_it(tmp_path: Path, trailing: int) -> None:
+    # zipfile finds an end record with up to 65,536 bytes after it (a comment's worth and one), so must the count
+    data = bytearray(write_zip(tmp_path / "x.argosmodel", package_entries()).read_bytes())
+    struct.pack_into("<HH", data, len(data) - 22 + 8, 5000, 5000)  # the end record claims 5000 entries
+    claimed = tmp_path / "claimed.argosmodel"
+    claimed.write_bytes(bytes(data) + b"\0" * trailing)
+    assert zipfile.is_zipfile(claimed)
+    assert refused(lambda: check_archive(claimed)) == (
+        "claimed.argosmodel: holds 5000 files; the limit is 1000 (counted in its end record, before its directory is "
+        "read)")
+
+
 def test_a_directory_holding_more_entries_than_its_end_record_says_is_counted_again(tmp_path: Path,
                                                                                     own_dir: Path) -> None:
     data = bytearray(write_zip(tmp_path / "x.argosmodel", package_entries()).read_bytes())
@@ -588,6 +601,20 @@ def test_install_from_index_chooses_the_highest_version_of_the_pair_and_falls_ba
     installed = install_from_index("pt", "en", own_dir, url)
     assert (installed.name, installed.from_code, installed.to_code) == ("v1_2", "pt", "en")
     assert [p.name for p in own_dir.iterdir()] == ["v1_2"]
+
+
+@pytest.mark.parametrize(("versions", "chosen"), [
+    (["1.9", "1.10"], "1.10"),          # as versions, not as strings ("1.10" < "1.9" as text)
+    (["2.0", "1.10.1"], "2.0"),
+    (["1.0", "next", "0.9"], "1.0"),    # a value that is no version ranks below every version
+])
+def test_install_from_index_ranks_package_versions_as_versions(tmp_path: Path, own_dir: Path, versions: list[str],
+                                                               chosen: str) -> None:
+    url = index_file(tmp_path, [
+        {"from_code": "pt", "to_code": "en", "package_version": version,
+         "links": [served(tmp_path, "v" + version.replace(".", "_"))]}
+        for version in versions])
+    assert install_from_index("pt", "en", own_dir, url).name == "v" + chosen.replace(".", "_")
 
 
 def test_install_from_index_passes_the_timeout_to_every_request(tmp_path: Path, own_dir: Path,
