@@ -130,6 +130,13 @@ COUNTED = [
     ("<textarea><p a b c></textarea>", 0),
     ("<style>a</style><p a b c><style>b</style>", 3),
     ("<plaintext></plaintext><p a b c>", 0),    # plaintext has no end
+    ("<svg><![CDATA[]]><p a b c></svg>", 3),    # an empty CDATA section ends at once
+    ("<svg><![CDATA[a]]><g a b c/><![CDATA[b]]></svg>", 3),  # ...and at its own end, not a later one
+    # bogus comments (<? and <! without a comment or CDATA) end at the first ">"
+    ("<? <p a b c> x", 0),
+    ("<?><p a b c>", 3),
+    ("<?x><p a b c>", 3),
+    ("<<p a b c>", 3),                          # a "<" that starts nothing is text
 ]
 
 
