@@ -108,17 +108,19 @@ def test_lone_request_does_not_wait_when_nothing_else_is_coming() -> None:
     assert time.monotonic() - started < 4.0  # did not sit out the 5 s window
 
 
-def test_leader_waits_for_a_request_that_is_on_its_way() -> None:
+@pytest.mark.parametrize(("max_wait", "pause"), [(5.0, 0.1), (1.0, 0.05)],
+                         ids=["window-5s", "window-under-a-second"])
+def test_leader_waits_for_a_request_that_is_on_its_way(max_wait: float, pause: float) -> None:
     engine = SlowEngine(delay=0)
     arrivals = Arrivals()
-    batcher = BatchingTranslator(engine, max_wait=5.0, arrivals=arrivals)
+    batcher = BatchingTranslator(engine, max_wait=max_wait, arrivals=arrivals)
     on_the_way = threading.Event()
     results: dict[str, list[str]] = {}
 
     def second() -> None:
         with arrivals.coming():  # detection and splitting happen here
             on_the_way.set()
-            time.sleep(0.1)
+            time.sleep(pause)
         results["second"] = batcher.translate(["b"])
 
     thread = threading.Thread(target=second)
@@ -279,28 +281,6 @@ def test_the_leaders_and_the_queued_sentences_together_fill_a_call() -> None:
     assert time.monotonic() - started < 4.0
     assert results == [["A", "B"], ["C", "D"]]
     assert [sorted(call) for call in engine.calls] == [["a", "b", "c", "d"]]
-
-
-def test_a_window_under_a_second_still_waits_for_a_request_on_its_way() -> None:
-    engine = SlowEngine(delay=0)
-    arrivals = Arrivals()
-    batcher = BatchingTranslator(engine, max_wait=1.0, arrivals=arrivals)
-    on_the_way = threading.Event()
-    results: dict[str, list[str]] = {}
-
-    def second() -> None:
-        with arrivals.coming():
-            on_the_way.set()
-            time.sleep(0.05)
-        results["second"] = batcher.translate(["b"])
-
-    thread = threading.Thread(target=second)
-    thread.start()
-    on_the_way.wait()
-    results["first"] = batcher.translate(["a"])
-    thread.join()
-    assert results == {"first": ["A"], "second": ["B"]}
-    assert engine.calls == [["a", "b"]]
 
 
 def test_engine_calls_counts_every_call_and_merged_requests_every_request() -> None:
