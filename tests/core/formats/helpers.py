@@ -73,6 +73,14 @@ def fake_sentence(text: str, start: int, protected: list[tuple[int, int]], chang
     return out
 
 
+def render_with(source: str, fmt: str, sentences: list[str], extras: list[str] | None = None) -> str:
+    """Parse a document, give its sentences these translations (and its extras these, else their own) and render."""
+    layout = parse(source, fmt)  # type: ignore[arg-type]
+    seg = split_sentences(layout.visible_text, "pt")
+    text, spans = join_mapped(seg, sentences)
+    return layout.render(text, spans, extras if extras is not None else list(layout.extras))
+
+
 def translate(layout: Layout, change: Words) -> str:
     """Run a layout through segmenting, a fake translator, join_mapped and render."""
     seg = split_sentences(layout.visible_text, "pt")

@@ -8,15 +8,13 @@ import pytest
 
 from service.core.formats import join_mapped, parse
 from service.core.segment import split_sentences
+from tests.core.formats.helpers import render_with
 
 WHOLE = "<html><head></head><body><p>Hi.</p></body></html>"
 
 
 def _render(source: str, sentences: list[str]) -> str:
-    layout = parse(source, "html")
-    seg = split_sentences(layout.visible_text, "pt")
-    text, spans = join_mapped(seg, sentences)
-    return layout.render(text, spans, list(layout.extras))
+    return render_with(source, "html", sentences)
 
 
 @pytest.mark.parametrize("source", [

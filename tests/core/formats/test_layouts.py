@@ -8,7 +8,7 @@ from markdown_it import MarkdownIt
 from service.core.exceptions import CoreError, EmptyDocumentError
 from service.core.formats import join_mapped, parse
 from service.core.segment import join_translation, split_sentences
-from tests.core.formats.helpers import FAKES, html_tree, translate
+from tests.core.formats.helpers import FAKES, html_tree, render_with, translate
 
 
 @pytest.mark.parametrize(("source", "fmt"), [
@@ -59,32 +59,25 @@ def test_html_visible_text_blocks_protected_and_extras() -> None:
     assert layout.extras == ("Dica", "Uma foto")
 
 
-def _render_with(source: str, fmt: str, sentences: list[str], extras: list[str] | None = None) -> str:
-    layout = parse(source, fmt)  # type: ignore[arg-type]
-    seg = split_sentences(layout.visible_text, "pt")
-    text, spans = join_mapped(seg, sentences)
-    return layout.render(text, spans, extras if extras is not None else list(layout.extras))
-
-
 def test_a_name_in_a_link_stays_in_the_link_when_the_sentence_is_reordered() -> None:
-    out = _render_with('<p>O anúncio da <a href="https://meta.com">Meta</a> foi ontem.</p>', "html",
+    out = render_with('<p>O anúncio da <a href="https://meta.com">Meta</a> foi ontem.</p>', "html",
                        ["Yesterday came the announcement by Meta."])
     assert out == '<p>Yesterday came the announcement by <a href="https://meta.com">Meta</a>.</p>'
 
 
 def test_inline_code_keeps_its_text_and_the_words_go_around_it() -> None:
-    out = _render_with("<p>Execute <code>make test</code> agora.</p>", "html", ["Run make test now."])
+    out = render_with("<p>Execute <code>make test</code> agora.</p>", "html", ["Run make test now."])
     assert out == "<p>Run <code>make test</code> now.</p>"
 
 
 def test_the_model_dropping_everything_still_keeps_every_element() -> None:
     source = '<p>Um <b>dois <i>três</i></b> <a href="/x">quatro</a> cinco.</p>'
-    out = _render_with(source, "html", [""])
+    out = render_with(source, "html", [""])
     assert html_tree(out) == html_tree(source)
 
 
 def test_alt_and_title_are_translated_through_extras() -> None:
-    out = _render_with('<p title="Nota">Texto.</p><img alt="Foto" src="f.png">', "html", ["Text."], ["Note", "Photo"])
+    out = render_with('<p title="Nota">Texto.</p><img alt="Foto" src="f.png">', "html", ["Text."], ["Note", "Photo"])
     assert out == '<p title="Note">Text.</p><img alt="Photo" src="f.png">'
 
 
@@ -95,21 +88,21 @@ def test_extras_must_match_in_number() -> None:
 
 
 def test_whole_documents_stay_whole_and_fragments_stay_fragments() -> None:
-    whole = _render_with("<!DOCTYPE html><html lang=pt><head><title>Olá</title></head><body><p>Oi.</p></body></html>",
+    whole = render_with("<!DOCTYPE html><html lang=pt><head><title>Olá</title></head><body><p>Oi.</p></body></html>",
                          "html", ["Hello", "Hi."])
     assert whole == '<!DOCTYPE html><html lang="pt"><head><title>Hello</title></head><body><p>Hi.</p></body></html>'
-    assert _render_with("<header><p>Oi.</p></header>", "html", ["Hi."]) == "<header><p>Hi.</p></header>"
+    assert render_with("<header><p>Oi.</p></header>", "html", ["Hi."]) == "<header><p>Hi.</p></header>"
 
 
 def test_markdown_escapes_written_text_so_it_opens_no_syntax() -> None:
-    out = _render_with("Texto com [link](https://x.org) aqui.\n", "markdown", ["Text *with* `x` [link] 1. here."])
+    out = render_with("Texto com [link](https://x.org) aqui.\n", "markdown", ["Text *with* `x` [link] 1. here."])
     assert "https://x.org" in out
     assert "\\*with\\*" in out and "\\`x\\`" in out
 
 
 def test_markdown_front_matter_code_and_urls_pass_through() -> None:
     source = "---\ntitle: Olá\n---\n\n# Título\n\nVeja `código` e [site](https://a.b/c?d=1).\n\n```\nx = 1\n```\n"
-    out = _render_with(source, "markdown", ["Title", "See código and site."])
+    out = render_with(source, "markdown", ["Title", "See código and site."])
     assert out == "---\ntitle: Olá\n---\n\n# Title\n\nSee `código` and [site](https://a.b/c?d=1).\n\n```\nx = 1\n```\n"
 
 
@@ -145,7 +138,7 @@ def test_inline_translate_no_and_notranslate_are_protected() -> None:
     assert layout.visible_text == "Use Modo Seguro e Painel hoje; Ajuda, sim, não."
     protected = [layout.visible_text[start:end] for start, end in layout.protected]
     assert protected == ["Modo Seguro", "Painel", "Ajuda"]
-    out = _render_with('<p>Abra o <span translate="no">Modo Seguro</span> agora.</p>', "html",
+    out = render_with('<p>Abra o <span translate="no">Modo Seguro</span> agora.</p>', "html",
                        ["Open Modo Seguro now."])
     assert out == '<p>Open <span translate="no">Modo Seguro</span> now.</p>'
 
@@ -161,16 +154,16 @@ def test_inline_translate_no_and_notranslate_are_protected() -> None:
     ("2024 was a year", "2024 was a year"),
 ], ids=["heading", "quote", "plus", "dash", "setext", "ordered", "paren", "year"])  # ids a command line can name
 def test_markdown_escapes_what_would_open_a_block_at_a_line_start(written: str, escaped: str) -> None:
-    out = _render_with("Um parágrafo.\n", "markdown", [written])
+    out = render_with("Um parágrafo.\n", "markdown", [written])
     assert out == escaped + "\n"
     assert [t.type for t in MarkdownIt("commonmark").parse(out)] == ["paragraph_open", "inline", "paragraph_close"]
     # inside a line the same characters open nothing: no backslash before them but the ones for inline syntax
-    inside = _render_with("Um parágrafo.\n", "markdown", ["Text " + written])
+    inside = render_with("Um parágrafo.\n", "markdown", ["Text " + written])
     assert inside == "Text " + written.replace(">", "\\>") + "\n"
 
 
 def test_markdown_emphasis_left_without_words_keeps_its_own() -> None:
     # two emphasised words become one: `**` would be two literal asterisks, not an emphasis
-    out = _render_with("*Atenção* *agora*.\n", "markdown", ["Now."])
+    out = render_with("*Atenção* *agora*.\n", "markdown", ["Now."])
     assert "**" not in out
     assert [t.type for t in MarkdownIt("commonmark").parse(out)[1].children or []].count("em_open") == 2

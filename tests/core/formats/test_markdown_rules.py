@@ -11,13 +11,11 @@ from service.core.exceptions import EmptyDocumentError
 from service.core.formats import join_mapped, parse
 from service.core.formats.markdown import _parser
 from service.core.segment import split_sentences
+from tests.core.formats.helpers import render_with
 
 
 def _render(source: str, sentences: list[str], extras: list[str] | None = None) -> str:
-    layout = parse(source, "markdown")
-    seg = split_sentences(layout.visible_text, "pt")
-    text, spans = join_mapped(seg, sentences)
-    return layout.render(text, spans, extras if extras is not None else list(layout.extras))
+    return render_with(source, "markdown", sentences, extras)
 
 
 def test_an_inline_image_description_is_an_extra_escaped_in_place() -> None:
