@@ -114,15 +114,25 @@ def check_package_dir(path: Path) -> InstalledPackage:
 
 def _archive_root(archive: zipfile.ZipFile, where: str) -> str:
     roots: set[str] = set()
+    files: set[PurePosixPath] = set()
+    folders: set[PurePosixPath] = set()
     for info in archive.infolist():
         member = PurePosixPath(info.filename)
         if member.is_absolute() or ".." in member.parts or "\\" in info.filename:
             raise PackageError(f"{where}: unsafe path in archive: {info.filename!r}")
         if member.parts:
             roots.add(member.parts[0])
+            folders.update(member.parents)
+            if not info.is_dir():
+                files.add(member)
     if len(roots) != 1:
         raise PackageError(f"{where}: an .argosmodel holds exactly one top-level folder, found {len(roots)}")
     root = roots.pop()
+    if root.startswith("."):  # installed, it would be a hidden folder: never listed, never removable
+        raise PackageError(f"{where}: the top-level folder {root!r} starts with '.' (a hidden name)")
+    both = sorted(files & folders)
+    if both:
+        raise PackageError(f"{where}: {str(both[0])!r} is both a file and a folder in the archive")
     if not any(PurePosixPath(i.filename).parts[:1] == (root,) and len(PurePosixPath(i.filename).parts) > 1
                for i in archive.infolist()):
         raise PackageError(f"{where}: the top-level entry {root!r} is not a folder")
@@ -167,7 +177,9 @@ def _count_entries(path: Path, where: str, limits: ArchiveLimits) -> None:
         tail_start = max(0, size - (_END.size + (1 << 16)))  # as far back as zipfile looks for it
         handle.seek(tail_start)
         tail = handle.read()
-        at = tail.rfind(b"PK\x05\x06")
+        at = len(tail) - _END.size  # zipfile takes a record that ends the file with no comment first
+        if at < 0 or tail[at:at + 4] != b"PK\x05\x06" or tail[-2:] != b"\0\0":
+            at = tail.rfind(b"PK\x05\x06")
         if at < 0 or at + _END.size > len(tail):
             return  # not a zip: zipfile says so
         _, _, _, _, entries, directory, _, _ = _END.unpack_from(tail, at)

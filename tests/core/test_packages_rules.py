@@ -208,6 +208,23 @@ def test_an_end_record_holding_its_signature_again_is_no_crash(tmp_path: Path) -
     assert refused(lambda: check_archive(archive)).startswith("y.argosmodel: cannot be read as a zip archive: ")
 
 
+@pytest.mark.parametrize(("disks", "entries", "counted"), [
+    ((0x4B50, 0x0605), (5000, 5000), 5000),  # the disk number fields read 'PK\x05\x06'
+    ((0, 0), (0x4B50, 0x0605), 0x0605),  # the entry counts do
+])
+def test_an_end_record_that_ends_the_file_is_counted_whatever_its_fields_hold(
+        tmp_path: Path, disks: tuple[int, int], entries: tuple[int, int], counted: int) -> None:
+    # zipfile takes the record that ends the file (with no comment) before searching back for a signature, so the
+    # count must read that one too: a signature inside its fields is not the start of a later record
+    record = struct.pack("<4s4H2LH", b"PK\x05\x06", *disks, *entries, 0, 0, 0)
+    assert record.count(b"PK\x05\x06") == 2
+    lying = tmp_path / "e.argosmodel"
+    lying.write_bytes(record)
+    assert refused(lambda: check_archive(lying)) == (
+        f"e.argosmodel: holds {counted} files; the limit is 1000 (counted in its end record, before its directory "
+        "is read)")
+
+
 LOCATOR = struct.Struct("<4sLQL")  # zip64 end record locator: signature, disk, offset, disks
 
 
@@ -368,9 +385,32 @@ def test_members_are_read_in_blocks_of_at_most_one_mebibyte(tmp_path: Path, own_
     assert asked and all(n is not None and 0 < n <= 1024 * 1024 for n in asked)
 
 
-def test_a_member_path_that_cannot_be_written_is_refused(tmp_path: Path, own_dir: Path) -> None:
-    archive = write_zip(tmp_path / "x.argosmodel", [*package_entries(), (f"{ROOT}/model/model.bin/x", b"x")])
-    assert refused(lambda: install_archive(archive, own_dir)).startswith("x.argosmodel: ")
+@pytest.mark.parametrize("order", ["file first", "path under it first"])
+def test_a_file_with_a_path_under_it_is_refused_by_name(tmp_path: Path, own_dir: Path, order: str) -> None:
+    entries = [*package_entries(), (f"{ROOT}/model/model.bin/x", b"x")]
+    if order != "file first":
+        entries.reverse()
+    archive = write_zip(tmp_path / "x.argosmodel", entries)
+    message = f"x.argosmodel: '{ROOT}/model/model.bin' is both a file and a folder in the archive"
+    assert refused(lambda: check_archive(archive)) == message
+    assert refused(lambda: install_archive(archive, own_dir)) == message
+    assert listing(own_dir) == []
+
+
+def test_a_folder_entry_beside_files_under_it_is_no_clash(tmp_path: Path, own_dir: Path) -> None:
+    archive = write_zip(tmp_path / "x.argosmodel", [(f"{ROOT}/", None), (f"{ROOT}/model/", None),
+                                                    *package_entries()])
+    assert install_archive(archive, own_dir).path == own_dir / ROOT
+
+
+@pytest.mark.parametrize("root", [".hidden-pt_en", ".previous"])
+def test_a_package_folder_with_a_hidden_name_is_refused(tmp_path: Path, own_dir: Path, root: str) -> None:
+    # installed, it could be neither listed (scan_packages skips hidden folders) nor removed; `.previous` is where
+    # an install keeps the old package aside
+    archive = write_zip(tmp_path / "x.argosmodel", package_entries(root=root))
+    message = f"x.argosmodel: the top-level folder '{root}' starts with '.' (a hidden name)"
+    assert refused(lambda: check_archive(archive)) == message
+    assert refused(lambda: install_archive(archive, own_dir)) == message
     assert listing(own_dir) == []
 
 
