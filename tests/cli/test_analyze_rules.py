@@ -20,7 +20,7 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -161,7 +161,8 @@ class Cli:
 
     def __call__(self, lines: Iterable[str | bytes], *argv: str) -> int:
         write_lines(self.source, lines)
-        return analyze.run(self.settings, parse("-i", str(self.source), "-o", str(self.out), "--no-progress", *argv))
+        progress = () if "--progress" in argv else ("--no-progress",)
+        return analyze.run(self.settings, parse("-i", str(self.source), "-o", str(self.out), *progress, *argv))
 
     def results(self) -> list[dict[str, Any]]:
         return read_out(self.out)
@@ -762,3 +763,582 @@ def test_terminated_is_not_an_exception() -> None:
 def test_tally_starts_at_zero() -> None:
     assert Tally() == Tally(0, 0, 0, 0)
     assert Resumed(Counter()) == Resumed(Counter(), 0, 0)
+
+
+# ---------------------------------------------------------------- the command: results and exit codes
+
+
+def test_a_run_writes_one_line_per_input_line_and_exits_0(cli: Cli, built: list[Settings],
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          logs: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(analyze, "cpu_count", lambda: 2)
+    cli.out.write_bytes(b"an earlier output\n" * 3)
+    assert cli([doc("a", PT), doc(None, PT2), doc("c", PT3, source_language="pt")]) == EXIT_OK
+    results = cli.results()
+    assert [r["id"] for r in results] == ["a", None, "c"]
+    assert texts(results) == [f"[en] {PT}", f"[en] {PT2}", f"[en] {PT3}"]  # the earlier output replaced
+    assert all("line" not in r for r in results)  # only a sharded run numbers its lines
+    assert cli.out.read_bytes().startswith(b'{"id":"a","language":{"code":"pt"')  # compact, as encode_line writes
+    assert len(built) == 1
+    info = messages(logs, logging.INFO)
+    assert info[0] == "analyze: 1 process(es) x 2 translation thread(s), 32 documents per chunk"
+    assert info[-1].startswith("analyze done: 3 documents (0 failed), 91 characters, ")
+    assert info[-1].endswith(" documents/s; 0 skipped as already in the output (0 failed earlier)")
+
+
+def test_an_error_line_makes_exit_1_and_the_run_goes_on(cli: Cli, logs: pytest.LogCaptureFixture) -> None:
+    assert cli([doc("a", PT), "{", doc("es", ES), b"\xff", doc("d", PT2)]) == EXIT_FAILED
+    results = cli.results()
+    assert [(r["id"], r.get("line")) for r in results] == [("a", None), (None, 2), ("es", 3), (None, 4), ("d", None)]
+    assert [r["error"]["status"] for r in results if "error" in r] == [400, 422, 400]
+    assert texts(results)[-1] == f"[en] {PT2}"
+    # characters: of every line read, error lines and documents refused by the schema included
+    assert messages(logs, logging.INFO)[-1].startswith("analyze done: 5 documents (3 failed), 147 characters, ")
+
+
+def test_the_summary_rates_the_elapsed_time(cli: Cli, monkeypatch: pytest.MonkeyPatch,
+                                            logs: pytest.LogCaptureFixture) -> None:
+    class Clock:
+        def __init__(self, *times: float) -> None:
+            self.times = list(times)
+
+        def perf_counter(self) -> float:
+            return self.times.pop(0)
+
+    monkeypatch.setattr(analyze, "time", Clock(10.0, 12.5))
+    assert cli([doc("a", PT), doc("b", PT2), doc("c", PT3), doc("d", PT), doc("e", PT2)]) == EXIT_OK
+    assert ", 2.5 s, 2.0 documents/s; " in messages(logs, logging.INFO)[-1]
+    monkeypatch.setattr(analyze, "time", Clock(3.0, 3.0))  # no time at all: no division by zero
+    assert cli([doc("a", PT)]) == EXIT_OK
+    assert ", 0.0 s, 0.0 documents/s; " in messages(logs, logging.INFO)[-1]
+
+
+def test_stdin_to_stdout(settings: Settings, built: list[Settings], monkeypatch: pytest.MonkeyPatch,
+                         capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(f"{doc('a', PT)}\n{doc('b', PT2)}".encode())))
+    assert analyze.run(settings, parse("--no-progress")) == EXIT_OK
+    out = capsysbinary.readouterr().out
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["a", "b"]
+    assert out.endswith(b"\n")
+
+
+def test_text_lines_and_the_default_format(cli: Cli) -> None:
+    assert cli([PT, "<p>A operação <b>terminou</b>.</p>", ""], "--text-lines", "--format", "html") == EXIT_FAILED
+    results = cli.results()
+    assert [r["id"] for r in results] == [None, None, None]
+    assert [r["translation"]["format"] for r in results[:2]] == ["html", "html"]
+    assert results[2]["line"] == 3 and results[2]["error"]["type"] == "urn:ponte:problem:validation-error"
+    assert cli([doc("a", PT), doc("b", PT2, format="text")], "--format", "markdown") == EXIT_OK
+    assert [r["translation"]["format"] for r in cli.results()] == ["markdown", "text"]
+
+
+def test_max_chars_comes_from_the_settings(settings: Settings, tmp_path: Path, built: list[Settings]) -> None:
+    cli = Cli(replace(settings, max_chars=10), tmp_path)
+    ten = doc("ten", "Olá amigos", source_language="pt")
+    eleven = doc("eleven", "Olá, amigos", source_language="pt")
+    assert cli([ten, eleven]) == EXIT_FAILED
+    assert texts(cli.results()) == ["[en] Olá amigos", None]
+    assert cli.results()[1]["error"]["detail"] == "/text: has 11 characters; the limit is 10"
+
+
+def test_max_body_bytes_limits_each_line(settings: Settings, tmp_path: Path, built: list[Settings]) -> None:
+    fits = doc("a", "Olá amigos", source_language="pt")
+    assert len(fits.encode()) == 59
+    cli = Cli(replace(settings, max_body_bytes=59), tmp_path)
+    assert cli([fits, fits + " ", fits]) == EXIT_FAILED  # 59, 60 and 59 bytes
+    results = cli.results()
+    assert texts(results) == ["[en] Olá amigos", None, "[en] Olá amigos"]
+    assert results[1] == {"id": None, "line": 2, "error": {
+        "type": "urn:ponte:problem:payload-too-large", "title": "Payload too large", "status": 413,
+        "detail": "line 2 is longer than 59 bytes (PONTE_MAX_BODY_BYTES)"}}
+
+
+def test_file_lines_are_analyzed_as_files(cli: Cli, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.docx"
+    assert cli([json.dumps({"id": "f", "file": str(missing)}), doc("a", PT)]) == EXIT_FAILED
+    results = cli.results()
+    assert results[0] == {"id": "f", "line": 1, "error": {
+        "type": "urn:ponte:problem:validation-error", "title": "Invalid request", "status": 422,
+        "detail": f"line 1: No such file or directory: {missing}"}}
+    assert texts(results) == [None, f"[en] {PT}"]
+
+
+# ---------------------------------------------------------------- usage errors: exit 2 before the model
+
+
+def usage_error(settings: Settings, logs: pytest.LogCaptureFixture, *argv: str) -> str:
+    assert analyze.run(settings, parse(*argv)) == EXIT_USAGE
+    errors = messages(logs, logging.ERROR)
+    assert len(errors) == 1
+    return errors[0]
+
+
+def test_resume_needs_an_output_file(settings: Settings, built: list[Settings], logs: pytest.LogCaptureFixture) -> None:
+    assert usage_error(settings, logs, "--resume") == "--resume needs --output FILE (it appends to that file)"
+    assert built == []
+
+
+def test_input_and_output_cannot_be_the_same_file(settings: Settings, built: list[Settings], tmp_path: Path,
+                                                  logs: pytest.LogCaptureFixture) -> None:
+    source = write_lines(tmp_path / "in.jsonl", [doc("a", PT)])
+    (tmp_path / "sub").mkdir()
+    same = str(tmp_path / "sub" / ".." / "in.jsonl")
+    assert usage_error(settings, logs, "-i", str(source), "-o", same) == "--input and --output are the same file"
+    assert source.read_bytes() == f"{doc('a', PT)}\n".encode()
+    assert built == []
+
+
+def test_an_unreadable_input_is_exit_2_and_creates_no_output(settings: Settings, built: list[Settings],
+                                                             tmp_path: Path, logs: pytest.LogCaptureFixture) -> None:
+    missing, out = tmp_path / "none.jsonl", tmp_path / "out.jsonl"
+    message = usage_error(settings, logs, "-i", str(missing), "-o", str(out))
+    assert message == f"cannot read --input {missing}: No such file or directory"
+    assert not out.exists()
+    assert built == []
+
+
+def test_an_unwritable_output_is_exit_2_before_the_model(settings: Settings, built: list[Settings], tmp_path: Path,
+                                                         logs: pytest.LogCaptureFixture) -> None:
+    source = write_lines(tmp_path / "in.jsonl", [doc("a", PT)])
+    message = usage_error(settings, logs, "-i", str(source), "-o", str(tmp_path))
+    assert message == f"cannot write --output {tmp_path}: Is a directory"
+    assert built == []
+
+
+def test_shards_without_their_index_is_exit_2(settings: Settings, built: list[Settings], tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch, logs: pytest.LogCaptureFixture) -> None:
+    monkeypatch.delenv("JOB_COMPLETION_INDEX", raising=False)
+    source = write_lines(tmp_path / "in.jsonl", [doc("a", PT)])
+    message = usage_error(settings, logs, "-i", str(source), "-o", str(tmp_path / "out.jsonl"), "--shards", "2")
+    assert message.startswith("--shards 2: 2 shards need JOB_COMPLETION_INDEX")
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_resume_refuses_a_foreign_output(settings: Settings, built: list[Settings], tmp_path: Path,
+                                         logs: pytest.LogCaptureFixture) -> None:
+    source = write_lines(tmp_path / "in.jsonl", [doc("a", PT)])
+    foreign = tmp_path / "notes.txt"
+    foreign.write_bytes(b"hello\n")
+    message = usage_error(settings, logs, "-i", str(source), "-o", str(foreign), "--resume")
+    assert message == (f"{foreign} line 1 is not JSON; it is not an output of analyze, so --resume cannot "
+                       "continue it")
+    assert foreign.read_bytes() == b"hello\n"
+    assert built == []
+
+
+# ---------------------------------------------------------------- no model: exit 3, the output left as it was
+
+
+def test_a_missing_model_is_exit_3_and_the_output_is_not_replaced(settings: Settings, tmp_path: Path,
+                                                                  logs: pytest.LogCaptureFixture) -> None:
+    cli = Cli(replace(settings, packages_dir=tmp_path / "no-packages"), tmp_path)  # the real build_engines
+    cli.out.write_bytes(b"an earlier output\n")
+    assert cli([doc("a", PT)]) == EXIT_NO_MODEL
+    assert cli.out.read_bytes() == b"an earlier output\n"
+    assert messages(logs, logging.ERROR) == [
+        "no usable model: the pt->en model is not installed (see `python -m service models list`)"]
+
+
+def test_models_that_fail_to_load_are_exit_3(cli: Cli, monkeypatch: pytest.MonkeyPatch,
+                                             logs: pytest.LogCaptureFixture) -> None:
+    def broken(engine_settings: Settings) -> Engines:
+        raise RuntimeError("model.bin is corrupt")
+
+    monkeypatch.setattr(analyze, "build_engines", broken)
+    assert cli([doc("a", PT)]) == EXIT_NO_MODEL
+    assert messages(logs, logging.ERROR) == ["the models could not be loaded"]
+    assert [r.exc_info[1] for r in logs.records if r.levelno == logging.ERROR and r.exc_info] != []
+    assert cli.out.read_bytes() == b""
+
+
+# ---------------------------------------------------------------- threads, chunks and workers
+
+
+def record_in_order(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The in_flight bound each in_order call gets."""
+    bounds: list[int] = []
+    real = analyze.in_order
+
+    def recording(executor: Executor, task: analyze.Task, chunks: Iterable[list[Line]],
+                  in_flight: int) -> Iterable[tuple[list[Line], list[dict[str, Any]]]]:
+        bounds.append(in_flight)
+        return real(executor, task, chunks, in_flight)
+
+    monkeypatch.setattr(analyze, "in_order", recording)
+    return bounds
+
+
+def test_threads_default_to_the_cpus_of_each_worker(cli: Cli, built: list[Settings], monkeypatch: pytest.MonkeyPatch,
+                                                    logs: pytest.LogCaptureFixture) -> None:
+    bounds = record_in_order(monkeypatch)
+    monkeypatch.setattr(analyze, "cpu_count", lambda: 6)
+    assert cli([doc("a", PT)]) == EXIT_OK
+    assert cli([doc("a", PT)], "--threads", "3", "--chunk-size", "5") == EXIT_OK
+    assert [(s.inter_threads, s.model_loading, s.batch_wait_ms) for s in built] == [(6, "eager", 0.0),
+                                                                                   (3, "eager", 0.0)]
+    assert bounds == [12, 6]  # two chunks in flight per thread
+    assert [m for m in messages(logs, logging.INFO) if m.startswith("analyze: ")] == [
+        "analyze: 1 process(es) x 6 translation thread(s), 32 documents per chunk",
+        "analyze: 1 process(es) x 3 translation thread(s), 5 documents per chunk"]
+
+
+def test_documents_go_to_the_engine_in_chunks(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    sizes: list[list[int]] = []
+    real = analyze.analyze_chunk
+
+    def recording(lines: Sequence[Line], pipeline: Any, max_chars: int) -> list[dict[str, Any]]:
+        sizes.append([line.number for line in lines])
+        return real(lines, pipeline, max_chars)
+
+    monkeypatch.setattr(analyze, "analyze_chunk", recording)
+    assert cli([doc(str(n), PT) for n in range(5)], "--chunk-size", "2") == EXIT_OK
+    assert sorted(sizes) == [[1, 2], [3, 4], [5]]
+    assert [r["id"] for r in cli.results()] == ["0", "1", "2", "3", "4"]
+
+
+class InlinePool(ThreadPoolExecutor):
+    """ProcessPoolExecutor as _run builds it, with threads over the module's engines (no process is spawned)."""
+
+    made: ClassVar[list[tuple[int, str, Any, tuple[Any, ...]]]] = []
+
+    def __init__(self, workers: int, *, mp_context: Any, initializer: Callable[..., None],
+                 initargs: tuple[Any, ...]) -> None:
+        InlinePool.made.append((workers, mp_context.get_start_method(), initializer, initargs))
+        super().__init__(workers)
+
+
+def test_workers_each_load_and_check_the_model(cli: Cli, engines: Engines, monkeypatch: pytest.MonkeyPatch,
+                                               logs: pytest.LogCaptureFixture) -> None:
+    bounds = record_in_order(monkeypatch)
+    checks: list[int] = []
+    real_check = analyze._process_check
+
+    def check() -> str | None:
+        checks.append(1)
+        return real_check()
+
+    monkeypatch.setattr(InlinePool, "made", [])
+    monkeypatch.setattr(analyze, "ProcessPoolExecutor", InlinePool)
+    monkeypatch.setattr(analyze, "_process_engines", engines)
+    monkeypatch.setattr(analyze, "_process_check", check)
+    monkeypatch.setattr(analyze, "cpu_count", lambda: 7)
+    assert cli([doc("a", PT), "{", doc("c", PT2)], "--workers", "3", "--chunk-size", "1") == EXIT_FAILED
+    assert texts(cli.results()) == [f"[en] {PT}", None, f"[en] {PT2}"]
+    [(workers, method, initializer, (worker_settings, parent))] = InlinePool.made
+    assert (workers, method, initializer, parent) == (3, "spawn", analyze._init_process, os.getpid())
+    assert (worker_settings.inter_threads, worker_settings.model_loading, worker_settings.batch_wait_ms) == (
+        2, "eager", 0.0)  # 7 CPUs // 3 workers
+    assert len(checks) == 3  # each worker says whether its model is usable
+    assert bounds == [6]
+    assert messages(logs, logging.INFO)[0] == "analyze: 3 process(es) x 2 translation thread(s), 1 documents per chunk"
+
+
+def test_a_worker_without_its_model_is_exit_3(cli: Cli, monkeypatch: pytest.MonkeyPatch,
+                                              logs: pytest.LogCaptureFixture) -> None:
+    answers = [None, "the pt->en model is not installed", "another reason"]
+    monkeypatch.setattr(InlinePool, "made", [])
+    monkeypatch.setattr(analyze, "ProcessPoolExecutor", InlinePool)
+    monkeypatch.setattr(analyze, "_process_check", lambda: answers.pop(0))
+    cli.out.write_bytes(b"kept\n")
+    assert cli([doc("a", PT)], "--workers", "3", "--threads", "1") == EXIT_NO_MODEL
+    assert messages(logs, logging.ERROR) == [
+        "no usable model: the pt->en model is not installed (see `python -m service models list`)"]
+    assert cli.out.read_bytes() == b"kept\n"
+
+
+def test_workers_that_cannot_start_are_exit_3(cli: Cli, monkeypatch: pytest.MonkeyPatch,
+                                              logs: pytest.LogCaptureFixture) -> None:
+    def no_pool(*args: Any, **kwargs: Any) -> Executor:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(analyze, "ProcessPoolExecutor", no_pool)
+    assert cli([doc("a", PT)], "--workers", "2") == EXIT_NO_MODEL
+    assert messages(logs, logging.ERROR) == ["the models could not be loaded"]
+
+
+# ---------------------------------------------------------------- shards
+
+
+SEVEN = [doc(f"d{n}", PT) for n in range(1, 8)]
+
+
+def test_a_shard_takes_every_nth_line_and_numbers_it(cli: Cli, logs: pytest.LogCaptureFixture) -> None:
+    assert cli([*SEVEN[:4], "{", *SEVEN[5:]], "--shard", "0/3") == EXIT_OK  # line 5 is not even read
+    assert [(r["id"], r["line"]) for r in cli.results()] == [("d1", 1), ("d4", 4), ("d7", 7)]
+    assert cli([*SEVEN[:4], "{", *SEVEN[5:]], "--shard", "1/3") == EXIT_FAILED
+    results = cli.results()
+    assert [(r["id"], r["line"]) for r in results] == [("d2", 2), (None, 5)]
+    assert list(results[0])[-1] == "line"  # last, after the analysis's fields
+    assert [m for m in messages(logs, logging.INFO) if m.startswith("analyze: ")][-1].endswith(
+        " documents per chunk; shard 1/3")
+
+
+def test_shard_0_of_1_is_no_shard_but_shards_1_is(cli: Cli, monkeypatch: pytest.MonkeyPatch,
+                                                  logs: pytest.LogCaptureFixture) -> None:
+    monkeypatch.delenv("JOB_COMPLETION_INDEX", raising=False)
+    assert cli(SEVEN[:2], "--shard", "0/1") == EXIT_OK
+    assert [r.get("line") for r in cli.results()] == [None, None]
+    assert messages(logs, logging.INFO)[0].endswith(" documents per chunk")
+    # an Indexed Job of one: its part still says which input line each line answers, for merge
+    assert cli(SEVEN[:2], "--shards", "1") == EXIT_OK
+    assert [r["line"] for r in cli.results()] == [1, 2]
+    assert [m for m in messages(logs, logging.INFO) if m.startswith("analyze: ")][-1].endswith("; shard 0/1")
+
+
+def test_shards_take_their_index_from_the_job(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOB_COMPLETION_INDEX", "2")
+    assert cli(SEVEN, "--shards", "3") == EXIT_OK
+    assert [(r["id"], r["line"]) for r in cli.results()] == [("d3", 3), ("d6", 6)]
+
+
+# ---------------------------------------------------------------- resuming
+
+
+def test_resume_appends_only_what_is_missing(cli: Cli, logs: pytest.LogCaptureFixture) -> None:
+    complete = b'{"id":"d1","language":{}}\n{"id":"d2","line":2,"error":{}}\n'
+    cli.out.write_bytes(complete + b'{"id":"d3","lang')  # torn by a kill
+    assert cli(SEVEN[:4], "--resume") == EXIT_FAILED  # every new line is good, but the file holds an error
+    assert cli.out.read_bytes().startswith(complete + b'{"id":"d3","language":{"code":"pt"')
+    assert [r["id"] for r in cli.results()] == ["d1", "d2", "d3", "d4"]
+    info = messages(logs, logging.INFO)
+    assert info[0].endswith(f" documents per chunk; resuming: 2 lines already in {cli.out}")
+    assert info[-1].startswith("analyze done: 2 documents (0 failed), 58 characters, ")
+    assert info[-1].endswith(" documents/s; 2 skipped as already in the output (1 failed earlier)")
+
+
+def test_a_resumed_run_without_errors_is_exit_0(cli: Cli) -> None:
+    cli.out.write_bytes(b'{"id":"d1","language":{}}\n')
+    assert cli(SEVEN[:2], "--resume") == EXIT_OK
+    assert [r["id"] for r in cli.results()] == ["d1", "d2"]
+    assert cli(SEVEN[:2], "--resume") == EXIT_OK  # nothing left to do
+    assert len(cli.results()) == 2
+
+
+def test_resume_starts_a_missing_output(cli: Cli) -> None:
+    assert cli(SEVEN[:2], "--resume") == EXIT_OK
+    assert [r["id"] for r in cli.results()] == ["d1", "d2"]
+
+
+def test_resume_of_a_shard_skips_among_its_lines(cli: Cli) -> None:
+    cli.out.write_bytes(b'{"id":"d2","language":{},"line":2}\n')
+    assert cli(SEVEN, "--shard", "1/3", "--resume") == EXIT_OK
+    assert [(r["id"], r["line"]) for r in cli.results()] == [("d2", 2), ("d5", 5)]
+
+
+# ---------------------------------------------------------------- progress
+
+
+class FakeBar:
+    def __init__(self) -> None:
+        self.updates: list[int] = []
+        self.postfix: list[dict[str, Any]] = []
+
+    def __enter__(self) -> FakeBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        self.updates.append(n)
+
+    def set_postfix(self, **values: Any) -> None:
+        self.postfix.append(values)
+
+
+def fake_bar(monkeypatch: pytest.MonkeyPatch) -> tuple[list[tuple[bool, int | None]], FakeBar]:
+    calls: list[tuple[bool, int | None]] = []
+    bar = FakeBar()
+
+    def make(show: bool, total: int | None) -> FakeBar:
+        calls.append((show, total))
+        return bar
+
+    monkeypatch.setattr(analyze, "_progress_bar", make)
+    return calls, bar
+
+
+def test_progress_counts_documents_and_skips(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls, bar = fake_bar(monkeypatch)
+    redirected: list[int] = []
+
+    class Redirect:
+        def __enter__(self) -> None:
+            redirected.append(1)
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    monkeypatch.setattr("tqdm.contrib.logging.logging_redirect_tqdm", Redirect)
+    cli.out.write_bytes(b'{"id":"d1","language":{}}\n')
+    assert cli([*SEVEN[:3], "{", SEVEN[4]], "--resume", "--progress", "--chunk-size", "3") == EXIT_FAILED
+    assert calls == [(True, 5)]  # the input's lines
+    assert bar.updates == [1, 3, 1]  # the skipped line, then each chunk
+    assert bar.postfix == [{"failed": 1, "refresh": False}, {"failed": 1, "refresh": False}]
+    assert redirected == [1]  # log lines go above the bar
+
+
+def test_progress_defaults_to_whether_stderr_is_a_terminal(cli: Cli, monkeypatch: pytest.MonkeyPatch,
+                                                           settings: Settings) -> None:
+    calls, _ = fake_bar(monkeypatch)
+    monkeypatch.setattr("tqdm.contrib.logging.logging_redirect_tqdm", ExitStack)
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    write_lines(cli.source, SEVEN[:2])
+    monkeypatch.setattr("sys.stderr", Terminal())
+    assert analyze.run(settings, parse("-i", str(cli.source), "-o", str(cli.out))) == EXIT_OK
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    assert analyze.run(settings, parse("-i", str(cli.source), "-o", str(cli.out))) == EXIT_OK
+    assert cli([SEVEN[0]]) == EXIT_OK  # --no-progress
+    assert calls == [(True, 2), (False, None), (False, None)]
+
+
+def test_progress_from_stdin_has_no_total(settings: Settings, built: list[Settings], monkeypatch: pytest.MonkeyPatch,
+                                          tmp_path: Path) -> None:
+    calls, _ = fake_bar(monkeypatch)
+    monkeypatch.setattr("tqdm.contrib.logging.logging_redirect_tqdm", ExitStack)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(SEVEN[0].encode())))
+    assert analyze.run(settings, parse("-o", str(tmp_path / "out.jsonl"), "--progress")) == EXIT_OK
+    assert calls == [(True, None)]
+
+
+# ---------------------------------------------------------------- stopping: exit 4, 130, 143
+
+
+class FailingSink(io.BytesIO):
+    """An output whose writes fail from the `after`-th line on; a regular file when given a descriptor."""
+
+    def __init__(self, after: int, error: OSError, fd: int | None = None) -> None:
+        super().__init__()
+        self.after, self.error, self.fd = after, error, fd
+        self.writes = 0
+
+    def write(self, data: Any, /) -> int:
+        if self.writes >= self.after:
+            raise self.error
+        self.writes += 1
+        return super().write(data)
+
+    def truncate(self, size: int | None = None, /) -> int:
+        kept = super().truncate(size)
+        self.seek(0, io.SEEK_END)  # opened for appending: writes go to the end
+        return kept
+
+    def fileno(self) -> int:
+        if self.fd is None:
+            raise io.UnsupportedOperation("no descriptor")
+        return self.fd
+
+
+def run_into(cli: Cli, monkeypatch: pytest.MonkeyPatch, sink: io.BytesIO, lines: list[str], *argv: str) -> int:
+    monkeypatch.setattr(analyze, "_open_output", lambda name, stack: sink)
+    return cli(lines, *argv)
+
+
+@pytest.mark.parametrize(("error", "regular", "message"), [
+    (OSError(28, "No space left on device"), True,
+     "I/O error writing the output after 2 lines: No space left on device; rerun with --resume to continue"),
+    (OSError(28, "No space left on device"), False, "I/O error writing the output after 2 lines: No space left on "
+                                                    "device"),
+    (OSError("disk on fire"), False, "I/O error writing the output after 2 lines: disk on fire"),
+    (BrokenPipeError(32, "Broken pipe"), False, "the output was closed after 2 lines (broken pipe)"),
+])
+def test_an_output_that_fails_stops_the_run_with_exit_4(cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                        logs: pytest.LogCaptureFixture, error: OSError, regular: bool,
+                                                        message: str) -> None:
+    dropped: list[bool] = []
+    monkeypatch.setattr(analyze, "_drop_stdout", dropped.append)
+    with (tmp_path / "regular").open("wb") as file:
+        sink = FailingSink(2, error, file.fileno() if regular else None)
+        assert run_into(cli, monkeypatch, sink, SEVEN[:5], "--chunk-size", "1") == EXIT_STOPPED
+    assert [json.loads(line)["id"] for line in sink.getvalue().splitlines()] == ["d1", "d2"]
+    assert messages(logs, logging.ERROR) == [message]
+    assert dropped == [False]  # the output was a file, not stdout
+
+
+def test_a_failing_stdout_is_dropped(settings: Settings, built: list[Settings], monkeypatch: pytest.MonkeyPatch,
+                                     tmp_path: Path) -> None:
+    dropped: list[bool] = []
+    monkeypatch.setattr(analyze, "_drop_stdout", dropped.append)
+    sink = FailingSink(0, BrokenPipeError(32, "Broken pipe"))
+    monkeypatch.setattr(analyze, "_open_output", lambda name, stack: sink)
+    source = write_lines(tmp_path / "in.jsonl", SEVEN[:1])
+    assert analyze.run(settings, parse("-i", str(source), "--no-progress")) == EXIT_STOPPED
+    sink = FailingSink(0, OSError(5, "Input/output error"))
+    assert analyze.run(settings, parse("-i", str(source), "--no-progress")) == EXIT_STOPPED
+    assert dropped == [True, True]
+
+
+def test_a_fresh_run_empties_only_a_regular_output(cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    with (tmp_path / "regular").open("wb") as file:
+        regular = FailingSink(99, OSError(5, "unused"), file.fileno())
+        regular.write(b"earlier\n")
+        assert run_into(cli, monkeypatch, regular, SEVEN[:1]) == EXIT_OK
+        assert regular.getvalue().startswith(b'{"id":"d1"')
+        resumed = FailingSink(99, OSError(5, "unused"), file.fileno())
+        resumed.write(b"earlier\n")
+        assert run_into(cli, monkeypatch, resumed, SEVEN[:1], "--resume") == EXIT_OK
+        assert resumed.getvalue().startswith(b"earlier\n")  # --resume appends
+    pipe = FailingSink(99, OSError(5, "unused"))
+    pipe.write(b"earlier\n")
+    assert run_into(cli, monkeypatch, pipe, SEVEN[:1]) == EXIT_OK
+    assert pipe.getvalue().startswith(b"earlier\n")  # a pipe cannot be truncated: what was sent is sent
+
+
+def test_an_unexpected_error_stops_the_run_with_exit_4(cli: Cli, monkeypatch: pytest.MonkeyPatch,
+                                                       logs: pytest.LogCaptureFixture) -> None:
+    real = analyze.analyze_chunk
+
+    def breaks_on_line_3(lines: Sequence[Line], pipeline: Any, max_chars: int) -> list[dict[str, Any]]:
+        if lines[0].number == 3:
+            raise RuntimeError("the model broke")
+        return real(lines, pipeline, max_chars)
+
+    monkeypatch.setattr(analyze, "analyze_chunk", breaks_on_line_3)
+    assert cli(SEVEN[:5], "--chunk-size", "1", "--threads", "1") == EXIT_STOPPED
+    assert [r["id"] for r in cli.results()] == ["d1", "d2"]
+    assert messages(logs, logging.ERROR) == [
+        "the run stopped on an unexpected error after 2 lines; rerun with --resume to continue"]
+    [record] = [r for r in logs.records if r.levelno == logging.ERROR]
+    assert record.exc_info is not None and str(record.exc_info[1]) == "the model broke"
+
+
+def stop_with(monkeypatch: pytest.MonkeyPatch, stop: Callable[[], None]) -> None:
+    real = analyze.analyze_chunk
+
+    def stops_on_line_2(lines: Sequence[Line], pipeline: Any, max_chars: int) -> list[dict[str, Any]]:
+        if lines[0].number == 2:
+            stop()
+        return real(lines, pipeline, max_chars)
+
+    monkeypatch.setattr(analyze, "analyze_chunk", stops_on_line_2)
+
+
+def test_ctrl_c_is_exit_130(cli: Cli, monkeypatch: pytest.MonkeyPatch, logs: pytest.LogCaptureFixture) -> None:
+    def interrupt() -> None:
+        raise KeyboardInterrupt
+
+    stop_with(monkeypatch, interrupt)
+    assert cli(SEVEN[:4], "--chunk-size", "1", "--threads", "1") == EXIT_INTERRUPTED
+    assert [r["id"] for r in cli.results()] == ["d1"]
+    assert messages(logs, logging.ERROR) == [
+        "interrupted; the output holds every line finished so far: rerun with --resume to continue"]
+
+
+def test_sigterm_is_exit_143_and_its_handler_is_put_back(cli: Cli, monkeypatch: pytest.MonkeyPatch,
+                                                         logs: pytest.LogCaptureFixture) -> None:
+    def terminate() -> None:  # what the SIGTERM handler in place during the run does
+        handler = signal.getsignal(signal.SIGTERM)
+        assert callable(handler)
+        handler(signal.SIGTERM, None)
+
+    stop_with(monkeypatch, terminate)
+    before = signal.getsignal(signal.SIGTERM)
+    assert cli(SEVEN[:4], "--chunk-size", "1", "--threads", "1") == EXIT_TERMINATED
+    assert signal.getsignal(signal.SIGTERM) is before
+    assert [r["id"] for r in cli.results()] == ["d1"]
+    assert messages(logs, logging.ERROR) == [
+        "terminated (SIGTERM); the output holds every line finished so far: rerun with --resume to continue"]
