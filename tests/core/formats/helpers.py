@@ -58,7 +58,9 @@ FAKES: dict[str, Words] = {"identity": lambda words: words, "upper": _upper, "re
 def fake_sentence(text: str, start: int, protected: list[tuple[int, int]], change: Words) -> str:
     """Translate one sentence with a word-level fake; protected spans (masked, as the terms helper
     masks them) come back verbatim wherever their word goes."""
-    masked, kept, cursor = [], [], start
+    masked: list[str] = []
+    kept: list[str] = []
+    cursor = start
     for p_start, p_end in protected:
         if p_end <= start or p_start >= start + len(text):
             continue
