@@ -139,3 +139,38 @@ def test_a_translation_without_the_image_descriptions_is_refused() -> None:
 
 def test_inside_an_html_block_an_added_space_goes_outside_the_element_too() -> None:
     assert _render("<div>Um <b>dois</b>três.</div>\n", ["One two three."]) == "<div>One <b>two</b> three.</div>\n"
+
+
+def test_a_run_the_translation_leaves_without_words_loses_them_unless_emphasis_would_be_left_empty() -> None:
+    # outside emphasis, " e " gets no words: its Portuguese word does not stay (its spaces do)
+    assert _render("**Lisboa** e **Porto**\n", ["Lisboa Porto"]) == "**Lisboa**  **Porto**\n"
+    # inside, "****" would be no emphasis but literal asterisks: it keeps its words, and the runs after it are
+    # still written
+    assert _render("**Muito** obrigado\n", ["Thanks"]) == "**Muito** Thanks\n"
+
+
+def test_a_space_the_translation_adds_after_a_reference_label_goes_before_the_next_word() -> None:
+    # [Lei] is inside the link inside the emphasis; "agora" is one element up: the space goes outside the link
+    out = _render("*Leia [Lei]agora*\n\n[lei]: x\n", ["Read Lei now"])
+    assert out == "*Read [Lei] now*\n\n[lei]: x\n"
+
+
+@pytest.mark.parametrize("image", ["![](f.png)", "![ ](f.png)"])
+def test_an_image_without_a_description_has_no_extra(image: str) -> None:
+    source = f"Veja {image} hoje.\n"
+    assert parse(source, "markdown").extras == ()
+    assert _render(source, ["See today."], []) == f"See {image} today.\n"
+
+
+def test_a_source_with_old_mac_line_ends_is_read() -> None:
+    # markdown-it reads a lone \r as a line end: the paragraph has two lines, the image is on the second one
+    assert parse("Um\r![Foto](f.png) dois\r", "markdown").visible_text == "Um dois"
+
+
+def test_a_table_cell_with_an_escaped_pipe_is_never_written_over_another_line() -> None:
+    # the cell's text "sim | não" (its \| unescaped) is not in its own line but is in the next one: whatever
+    # becomes of the cell, the quote below keeps its own translation, once
+    source = "| Nome | Valor |\n|---|---|\n| sim \\| não | certo |\n> sim | não"
+    out = _render(source, ["Name", "Value", "yes | no", "right", "yes | no"])
+    assert out.startswith("| Name | Value |\n|---|---|\n| ")
+    assert out.endswith(" | right |\n> yes \\| no")
