@@ -425,10 +425,13 @@ def test_resume_state_refuses_what_analyze_did_not_write(tmp_path: Path, content
     assert out.read_bytes() == content  # left alone
 
 
-def test_resume_state_refuses_a_folder(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match=r"^--output .* is not a regular file$") as exc:
+def test_resume_state_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
+    with pytest.raises(UsageError) as exc:
         resume_state(tmp_path)
     assert str(exc.value) == f"--output {tmp_path} is not a regular file"
+    with pytest.raises(UsageError) as exc:  # a device (a pipe, /dev/stdout, is refused the same way)
+        resume_state(Path(os.devnull))
+    assert str(exc.value) == "--output /dev/null is not a regular file"
 
 
 @pytest.mark.parametrize(("earlier", "torn"), [
