@@ -176,3 +176,15 @@ def test_a_long_tag_name_is_cut_to_40_characters_in_the_message() -> None:
     cut = r"an HTML element \(" + "a" * 40 + r"\) has more than 1 attributes"
     with pytest.raises(DocumentTooComplexError, match=cut):
         check_html("<" + "a" * 50 + " x y>", max_attributes=1)
+
+
+@pytest.mark.parametrize(("source", "elements"), [
+    ("<p><svg><![CDATA[ x", 2),            # a CDATA section without its "]]>" runs to the end of the text
+    ("<svg><![CDATA[ <b ]]></svg>", 1),    # a "<b" just before its "]]>" is text of the section
+    ("<b><?x", 1),                         # a bogus comment without its ">" runs to the end
+    ("x<b> < y", 1),                       # a "<" before a space is text: the scan goes on after it, not back
+])
+def test_elements_are_counted_once_whatever_the_scan_passes_over(source: str, elements: int) -> None:
+    check_html(source, max_elements=elements)  # at the bound: accepted
+    with pytest.raises(DocumentTooComplexError, match=f"the limit is {elements - 1}"):
+        check_html(source, max_elements=elements - 1)
