@@ -13,6 +13,9 @@ from tests.contract import ContractClient
     ("pt", "pt"), ("pt-BR", "pt-BR"), ("pt_PT", "pt-PT"), ("PT", "pt"), ("pt-br", "pt-BR"), ("por", "pt"),
     ("pt-Latn-BR", "pt-BR"), ("zh-Hans-CN", "zh-Hans-CN"), ("en_GB", "en-GB"), ("iw", "he"), ("auto", "auto"),
     ("AUTO", "auto"),
+    # a language of a macrolanguage is written as the macrolanguage the models and the detector know: Standard
+    # Arabic and Mandarin (BCP 47's "macro" standardisation, langcodes' macro=True)
+    ("arb", "ar"), ("cmn", "zh"), ("zh-cmn", "zh"), ("cmn-TW", "zh-TW"),
 ])
 def test_standard_tags(written: str, tag: str) -> None:
     assert standard_tag(written) == tag

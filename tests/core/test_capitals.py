@@ -83,3 +83,31 @@ def test_the_engine_gets_capitals_sentence_cased_and_gives_capitals_back() -> No
     assert inner.seen == ["A nvidia lançou um chip novo", "O governo aprovou a lei."]
     assert results[0] == SentenceResult("EN: A NVIDIA LANÇOU UM CHIP NOVO %s", -0.5, (), (("OTHER %s", -0.9),))
     assert results[1].text == "en: O governo aprovou a lei. %s"
+
+
+class Asked(Recording):
+    """Records the number of alternatives each call asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[int] = []
+
+    def translate_scored(self, sentences: Sequence[str], alternatives: int = 0) -> list[SentenceResult]:
+        self.asked.append(alternatives)
+        return super().translate_scored(sentences, alternatives)
+
+
+@pytest.mark.parametrize("sentences", [["A NVIDIA LANÇOU UM CHIP NOVO"], ["A Nvidia lançou um chip."]])
+def test_alternatives_are_asked_as_the_caller_asks(sentences: list[str]) -> None:
+    inner = Asked()
+    layer = CapitalsTranslator(inner)
+    assert layer.translate_scored(sentences)[0].alternatives == ()  # none unless asked
+    assert layer.translate_scored(sentences, alternatives=2)[0].alternatives != ()
+    assert inner.asked == [0, 2]
+
+
+def test_only_sentences_in_capitals_are_sentence_cased() -> None:
+    inner = Recording()
+    CapitalsTranslator(inner).translate_scored(["A NVIDIA LANÇOU UM CHIP NOVO", "A Nvidia e a Intel."])
+    assert inner.seen == ["A nvidia lançou um chip novo", "A Nvidia e a Intel."]
+
