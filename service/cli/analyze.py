@@ -234,7 +234,7 @@ def resume_state(path: Path) -> Resumed:
                 break
             try:
                 obj = json.loads(raw)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested deeper than the json module goes
                 raise UsageError(f"{path} line {number} is not JSON; it is not an output of analyze, "
                                  "so --resume cannot continue it") from None
             if not isinstance(obj, dict) or not ("error" in obj or "language" in obj):
@@ -503,7 +503,10 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
             sink.truncate(0)  # a fresh run replaces the file, now that the model is there to fill it
 
         show = args.progress if args.progress is not None else sys.stderr.isatty()
-        total = count_lines(Path(args.input)) if show and args.input != STDIO else None
+        # a total only where counting reads nothing twice and every line is this run's: a regular file (a pipe named
+        # by --input would be drained by the count) and no shard (a shard's lines are known only as they are read)
+        counted = show and args.input != STDIO and not sharded and Path(args.input).is_file()
+        total = count_lines(Path(args.input)) if counted else None
         bar = stack.enter_context(_progress_bar(show, total))
         if show:
             from tqdm.contrib.logging import logging_redirect_tqdm  # type: ignore[import-untyped]
