@@ -3,7 +3,7 @@ that the unit suite (and mutmut, which cannot see into subprocesses) pins it. Th
 model, kills and workers are tests/integration/test_cli_analyze.py, test_cli_failures.py and test_shards_job.py.
 
 `run` is driven with a parsed command line and tmp files; `build_engines` answers engines over the installed fixture
-package with the fake translator ('[en] <sentence>'), built once for the module."""
+package with tests/conftest.py's fake translator ('[en] <sentence>'), built once for the module."""
 
 from __future__ import annotations
 
@@ -54,10 +54,10 @@ from service.cli.analyze import (
     resume_state,
     skip_done,
 )
-from service.core.packages import InstalledPackage
 from service.engines import Engines, build_engines
-from service.settings import Settings, load_settings
+from service.settings import Settings
 from service.shards import ALL, Shard
+from tests.conftest import FakeTranslator, make_settings
 
 PT = "O arquivo foi salvo no disco."
 PT2 = "A operação terminou com sucesso."
@@ -67,20 +67,6 @@ LOGGER = "service.cli.analyze"
 
 
 # ---------------------------------------------------------------- helpers and fixtures
-
-
-class FakeTranslator:
-    """'[en] <sentence>' (tests/conftest.py has the same; not imported, so that mypy stays out of tests/contract.py)."""
-
-    def __init__(self, package: InstalledPackage) -> None:
-        self.name, self.version = package.name, package.version
-
-    def translate(self, sentences: Sequence[str]) -> list[str]:
-        return [f"[en] {s}" for s in sentences]
-
-
-def make_settings(packages_dir: Path, **overrides: Any) -> Settings:
-    return load_settings(environ={}, packages_dir=packages_dir, model_loading="eager", **overrides)
 
 
 def doc(key: str | None, text: str, **more: Any) -> str:
