@@ -41,12 +41,21 @@ CODE = frozenset(["code", "kbd", "var", "samp", "tt"])
 ATTRIBUTES = ("alt", "title")
 
 
+class After:
+    """What render writes right after an element that keeps its text (inline code): a text node after it."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: LexborNode) -> None:
+        self.node = node
+
+
 def _marked(node: LexborNode) -> bool:
     attrs = node.attributes
     return (attrs.get("translate") or "").strip().lower() == "no" or "notranslate" in (attrs.get("class") or "").split()
 
 
-class _Walk(VisibleText[LexborNode]):
+class _Walk(VisibleText[LexborNode | After]):
     """One pass over the tree: the visible text, its slots, protected ranges and attribute extras."""
 
     def __init__(self) -> None:
@@ -78,7 +87,7 @@ class _Walk(VisibleText[LexborNode]):
                     continue
                 self._attributes(node)
                 if tag in CODE or _marked(node):
-                    self.add(None, node.text(deep=True), protected=True, depth=depth + 1)
+                    self.add(None, node.text(deep=True), protected=True, depth=depth + 1, after=After(node))
                     node = node.next
                     continue
                 if block:
@@ -148,9 +157,11 @@ class HtmlLayout:
             self._walk.run(root)
         self._fresh = False
         walk = self._walk
-        for node, text in walk.new_texts(translated_visible, sentence_map):
-            if node is not None:
-                node.replace_with(text)
+        for ref, text in walk.new_texts(translated_visible, sentence_map):
+            if isinstance(ref, After):
+                ref.node.insert_after(text)
+            elif ref is not None:
+                ref.replace_with(text)
         for (node, name, _), value in zip(walk.extras, extras, strict=True):
             node.attrs[name] = value
         return self._serialise()

@@ -25,15 +25,16 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from service.core.formats.html import CODE, TreeWalk
+from service.core.formats.html import CODE, After, TreeWalk
 from service.core.formats.slots import SentenceSpan, VisibleText
 
 _SPECIAL = "\\`*_[]<>|&~"
 _LINE_START = "#>+-="
 
 Edit = tuple[int, int, str]  # [start, end) of the source and its replacement
-# What render rewrites: a source range (start, end, at line start) or a text node of an HTML block.
-Ref = tuple[int, int, bool, bool] | LexborNode
+# What render rewrites: a source range (start, end, at line start, inside emphasis or a link; an empty range is a
+# place to write text at) or a text node of an HTML block (or the place right after one of its code elements).
+Ref = tuple[int, int, bool, bool] | LexborNode | After
 _TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)\s*>\Z", re.DOTALL)
 _VOID = frozenset(["br", "img", "hr", "wbr", "input", "area", "col", "embed", "source", "track", "meta", "link"])
 
@@ -109,8 +110,9 @@ class _HtmlInto(TreeWalk):
         super().__init__()
         self.into = into
 
-    def add(self, ref: Any, raw: str, *, fixed: bool = False, protected: bool = False, depth: int = 0) -> None:
-        self.into.add(ref, raw, fixed=fixed, protected=protected, depth=depth)
+    def add(self, ref: Any, raw: str, *, fixed: bool = False, protected: bool = False, depth: int = 0,
+            after: Any = None) -> None:
+        self.into.add(ref, raw, fixed=fixed, protected=protected, depth=depth, after=after)
 
     def end_block(self) -> None:
         self.into.end_block()
@@ -205,8 +207,12 @@ class _Walk(VisibleText[Ref]):
                 else:
                     begin, line_start = source(at)
                     self.add((begin, begin + len(child.content), line_start, depth > 0), child.content, depth=depth)
-            elif kind in ("code_inline", "text_special"):
-                self.add(None, child.content, protected=kind == "code_inline", depth=depth)
+            elif kind == "code_inline":
+                end = _code_end(content, at, len(child.markup)) if starts is not None and at is not None else None
+                after = None if end is None else (source(end)[0], source(end)[0], False, False)
+                self.add(None, child.content, protected=True, depth=depth, after=after)
+            elif kind == "text_special":
+                self.add(None, child.content, depth=depth)
             elif child.nesting:
                 depth += child.nesting
             if kind == "softbreak":
@@ -242,6 +248,12 @@ class _Walk(VisibleText[Ref]):
             full = tail[:1] == "(" or (tail[:1] == "[" and tail != "[]")  # else the text is a reference label
             if self.body[begin:begin + len(label)] == label and full:
                 self.images.append((begin, begin + len(label), label))
+
+
+def _code_end(content: str, at: int, ticks: int) -> int | None:
+    """Where the code span opened by `ticks` backticks at `at` ends: after its closing run of as many backticks."""
+    closing = re.compile(f"(?<!`){'`' * ticks}(?!`)").search(content, at + ticks)
+    return None if closing is None else closing.end()
 
 
 def _reference_labels(children: list[Token], content: str) -> set[int]:
@@ -295,6 +307,9 @@ class MarkdownLayout:
             if isinstance(ref, LexborNode):
                 ref.replace_with(text)
                 continue
+            if isinstance(ref, After):
+                ref.node.insert_after(text)
+                continue
             start, end, line_start, nested = ref
             if (line_start or nested) and not text.strip():
                 # an emptied line would end the paragraph, and `**` is no emphasis but two asterisks: it keeps its words
@@ -311,7 +326,7 @@ class MarkdownLayout:
             edits.append((start, end, tree.html or ""))
         parts = [self._source[: self._front]]
         cursor = 0
-        for start, end, text in sorted(edits):
+        for start, end, text in sorted(edits, key=lambda edit: edit[:2]):  # text written at one place stays in order
             parts += [body[cursor:start], text]
             cursor = end
         parts.append(body[cursor:])

@@ -26,16 +26,24 @@ Ref = TypeVar("Ref")
 
 @dataclass(frozen=True)
 class Slot:
-    """A run of visible text: its [start, end) span in visible_text; fixed slots keep their text."""
+    """A run of visible text: its [start, end) span in visible_text; fixed slots keep their text.
+
+    A fixed slot with a tail can take text written right after it: what the translation puts after it when it
+    ends a sentence ("Run ls." over "Use `ls`") goes there, not in front of it.
+    """
 
     start: int
     end: int
     fixed: bool = False
+    tail: bool = False
 
 
 @dataclass(frozen=True)
 class Placed:
-    """The translated text of a slot, and whether a space should separate it from the next slot."""
+    """The translated text of a slot, and whether a space should separate it from the next slot.
+
+    A fixed slot's text is its tail: what goes right after it, with a space first when the translation has one.
+    """
 
     text: str
     space_after: bool
@@ -112,6 +120,7 @@ def _cut_anchored(visible: str, slots: Sequence[Slot], members: list[int], src_s
     pieces: list[list[str]] = [[] for _ in members]
     ends: list[int | None] = [None] * count
     orphans: list[str] = []
+    tail: tuple[int, str] | None = None
     for position, (start, end) in anchors.items():
         ends[position] = end
         if not fixed[position]:
@@ -135,8 +144,17 @@ def _cut_anchored(visible: str, slots: Sequence[Slot], members: list[int], src_s
                 ends[previous] = gap_end
             elif position < count and not fixed[position]:
                 pieces[position].insert(0, gap.strip())
+            elif position == count and previous >= 0 and slots[members[previous]].tail:
+                tail = (previous, gap)
             else:
                 orphans.append(gap.strip())
+    if tail is not None:  # text after the fixed slot that ends the sentence: after it, unless a free slot has none
+        previous, gap = tail
+        if all(pieces[p] for p in range(count) if not fixed[p]):
+            pieces[previous].append((" " if gap[:1].isspace() else "") + gap.strip())
+            ends[previous] = len(target)
+        else:
+            orphans.append(gap.strip())
     if orphans:  # text between protected spans with no free slot there: give it to the nearest free slot
         free_members = [p for p in range(count) if not fixed[p]]
         if free_members:
@@ -225,6 +243,7 @@ class _Run(Generic[Ref]):
     trail: str
     depth: int  # how many inline elements enclose it: a space goes on the outer side of a boundary
     gap_after: bool = False  # whitespace between this slot and the next comes from outside both
+    after: Ref | None = None  # for a run that keeps its text: what render writes to put text right after it
 
 
 class VisibleText(Generic[Ref]):
@@ -257,8 +276,12 @@ class VisibleText(Generic[Ref]):
         if self.block_has_text:
             self.pending, self.pending_between = "\n", True
 
-    def add(self, ref: Ref | None, raw: str, *, fixed: bool = False, protected: bool = False, depth: int = 0) -> None:
-        """Add a run of raw text; ref None (or fixed) keeps its text, protected also marks the range."""
+    def add(self, ref: Ref | None, raw: str, *, fixed: bool = False, protected: bool = False, depth: int = 0,
+            after: Ref | None = None) -> None:
+        """Add a run of raw text; ref None (or fixed) keeps its text, protected also marks the range.
+
+        ``after``, for a run that keeps its text, is a ref whose text render writes right after the run.
+        """
         stripped = raw.lstrip(_WS)
         lead = raw[: len(raw) - len(stripped)]
         body = stripped.rstrip(_WS)
@@ -276,8 +299,8 @@ class VisibleText(Generic[Ref]):
         self.parts.append(text)
         self.length += len(text)
         keeps = fixed or protected or ref is None
-        self.slots.append(Slot(start, self.length, keeps))
-        self.runs.append(_Run(None if keeps else ref, self.block, lead, trail, depth))
+        self.slots.append(Slot(start, self.length, keeps, keeps and after is not None))
+        self.runs.append(_Run(None if keeps else ref, self.block, lead, trail, depth, after=after if keeps else None))
         if protected:
             self.protected.append((start, self.length))
         self.block_has_text = True
@@ -285,7 +308,8 @@ class VisibleText(Generic[Ref]):
         self.pending_between = False
 
     def new_texts(self, translated: str, sentence_map: Sequence[SentenceSpan]) -> list[tuple[Ref | None, str]]:
-        """Each rewritable run's ref and its new raw text (translation plus the whitespace to keep)."""
+        """Each rewritable run's ref and its new raw text (translation plus the whitespace to keep), and the ``after``
+        ref of a run that keeps its text with the text to write right after it."""
         placed = place("".join(self.parts), self.slots, translated, sentence_map)
         runs = self.runs
         out: list[tuple[Ref | None, str]] = []
@@ -310,4 +334,6 @@ class VisibleText(Generic[Ref]):
                     trail = " "
             if run.ref is not None:
                 out.append((run.ref, lead + new.text + trail))
+            elif run.after is not None and new.text:
+                out.append((run.after, new.text))
         return out

@@ -105,3 +105,10 @@ def test_rendering_again_starts_from_the_source() -> None:
     # a second translation of the same layout is not written over the first one's
     text, spans = join_mapped(seg, ["Uno dos tres."])
     assert layout.render(text, spans, ["Nota"]) == '<p title="Nota">Uno <b>dos</b> tres.</p>'
+
+
+def test_text_the_translation_puts_after_inline_code_that_ends_a_sentence_stays_after_it() -> None:
+    # the source has no text after the code: the period after it goes in a text node after the code, not before it
+    out = _render("<p>Para listar, use <code>ls</code></p>", ["To list, use ls."])
+    assert out == "<p>To list, use <code>ls</code>.</p>"
+    assert _render("<p>Use <code>ls</code></p>", ["Run ls now."]) == "<p>Run <code>ls</code> now.</p>"

@@ -174,3 +174,14 @@ def test_a_table_cell_with_an_escaped_pipe_is_never_written_over_another_line() 
     out = _render(source, ["Name", "Value", "yes | no", "right", "yes | no"])
     assert out.startswith("| Name | Value |\n|---|---|\n| ")
     assert out.endswith(" | right |\n> yes \\| no")
+
+
+def test_text_the_translation_puts_after_inline_code_that_ends_a_sentence_stays_after_it() -> None:
+    # the source has no text after the code: the period (or words) after it are written right after the code,
+    # not in front of it ("To list, use . `ls`")
+    assert _render("Para listar, use `ls`\n", ["To list, use ls."]) == "To list, use `ls`.\n"
+    assert _render("Use `ls`\n", ["Run ls."]) == "Run `ls`.\n"
+    assert _render("Use `ls`\n", ["Run ls now."]) == "Run `ls` now.\n"
+    assert _render("Use ``a`b``\n", ["Run a`b!"]) == "Run ``a`b``!\n"  # after the closing backticks, all of them
+    # the engine moved the code first: the slot before it would be left without words, so they stay there
+    assert _render("Use `ls`\n", ["ls run"]) == "run `ls`\n"

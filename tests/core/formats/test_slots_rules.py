@@ -120,3 +120,17 @@ def test_a_source_text_that_reappears_verbatim_anchors_its_slot(source: str, sen
 def test_a_text_the_engine_left_as_it_was_goes_back_exactly_where_it_came_from() -> None:
     # "106" by proportion would all go to the first slot, leaving the superscript empty
     assert render_with("<p>10<sup>6</sup></p>", "html", ["106"]) == "<p>10<sup>6</sup></p>"
+
+
+def test_text_after_a_fixed_slot_that_ends_a_sentence_is_its_tail_when_the_slot_can_take_one() -> None:
+    # "Run ls." over "Use" and a code that can take text after it: the period is the code's, written after it
+    placed = place("Use ls", [Slot(0, 3), Slot(4, 6, fixed=True, tail=True)], "Run ls.", [(0, 6, 0, 7)])
+    assert placed == [Placed("Run", True), Placed(".", True)]
+    placed = place("Use ls", [Slot(0, 3), Slot(4, 6, fixed=True, tail=True)], "Run ls now", [(0, 6, 0, 10)])
+    assert placed == [Placed("Run", True), Placed(" now", True)]
+    # one that cannot: the free slot before it takes the text, as before
+    placed = place("Use ls", [Slot(0, 3), Slot(4, 6, fixed=True)], "Run ls.", [(0, 6, 0, 7)])
+    assert placed == [Placed("Run .", True), Placed("", True)]
+    # the free slot would be left without words: they go there, not after the code
+    placed = place("Use ls", [Slot(0, 3), Slot(4, 6, fixed=True, tail=True)], "ls run", [(0, 6, 0, 6)])
+    assert placed == [Placed("run", True), Placed("", True)]
