@@ -26,7 +26,7 @@ from markdown_it.token import Token
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from service.core.formats.html import CODE, After, TreeWalk
-from service.core.formats.slots import SentenceSpan, VisibleText
+from service.core.formats.slots import Inline, SentenceSpan, VisibleText
 
 _SPECIAL = "\\`*_[]<>|&~"
 _LINE_START = "#>+-="
@@ -51,8 +51,8 @@ class _State(StateInline):
     def push(self, ttype: str, tag: str, nesting: Any) -> Token:
         at = self.pos
         token = super().push(ttype, tag, nesting)
-        if ttype != "text":
-            token.meta = {"at": at}
+        # a text pushed as it is is an emphasis delimiter: not located text, but where em_open/strong_open start
+        token.meta = {"delim": at} if ttype == "text" else {"at": at}
         return token
 
 
@@ -111,8 +111,8 @@ class _HtmlInto(TreeWalk):
         self.into = into
 
     def add(self, ref: Any, raw: str, *, fixed: bool = False, protected: bool = False, depth: int = 0,
-            after: Any = None) -> None:
-        self.into.add(ref, raw, fixed=fixed, protected=protected, depth=depth, after=after)
+            after: Any = None, path: Any = None) -> None:
+        self.into.add(ref, raw, fixed=fixed, protected=protected, depth=depth, after=after, path=path)
 
     def end_block(self) -> None:
         self.into.end_block()
@@ -190,31 +190,41 @@ class _Walk(VisibleText[Ref]):
             assert starts is not None
             return starts[line] + at - line_offsets[line], at == line_offsets[line]
 
+        def place(at: int | None) -> Ref | None:  # an empty source range at an inline offset: text written there
+            return None if starts is None or at is None else (source(at)[0], source(at)[0], False, False)
+
         children = token.children or []
         labels = _reference_labels(children, content)
         autolink = False
-        depth = 0
+        path: list[Inline[Ref]] = []  # the open inline elements, each with the place just before it
         code = 0  # open inline HTML code elements
+        delims = (-1, 0)  # the start of the last delimiter run and how many of its characters came so far
         for index, child in enumerate(children):
             kind = child.type
             at = (child.meta or {}).get("at")
+            delim = (child.meta or {}).get("delim")
+            if delim is not None:  # every character of a run of `*` or `_` has a token, each noting the run's start
+                delims = (delim, delims[1] + 1 if delims[0] == delim else 1)
+                if child.nesting > 0:  # an opening emphasis: a strong_open is the second of its two characters
+                    at = delim + delims[1] - len(child.markup)
             if kind == "html_inline":
-                depth, code = self._html_inline(child.content, depth, code)
+                code = self._html_inline(child.content, path, code, place(at))
             elif kind == "text":
                 if (autolink or code or index in labels or starts is None or at is None
                         or content[at:at + len(child.content)] != child.content):
-                    self.add(None, child.content, protected=autolink or bool(code), depth=depth)
+                    self.add(None, child.content, protected=autolink or bool(code), path=path)
                 else:
                     begin, line_start = source(at)
-                    self.add((begin, begin + len(child.content), line_start, depth > 0), child.content, depth=depth)
+                    self.add((begin, begin + len(child.content), line_start, bool(path)), child.content, path=path)
             elif kind == "code_inline":
-                end = _code_end(content, at, len(child.markup)) if starts is not None and at is not None else None
-                after = None if end is None else (source(end)[0], source(end)[0], False, False)
-                self.add(None, child.content, protected=True, depth=depth, after=after)
+                end = _code_end(content, at, len(child.markup)) if at is not None else None
+                self.add(None, child.content, protected=True, after=place(end), path=[*path, Inline(place(at))])
             elif kind == "text_special":
-                self.add(None, child.content, depth=depth)
-            elif child.nesting:
-                depth += child.nesting
+                self.add(None, child.content, path=path)
+            elif child.nesting > 0:
+                path.append(Inline(place(at)))
+            elif child.nesting < 0 and path:
+                path.pop()
             if kind == "softbreak":
                 self.add(None, " ")
             elif kind == "hardbreak":
@@ -226,18 +236,24 @@ class _Walk(VisibleText[Ref]):
             elif kind == "link_close":
                 autolink = False
 
-    def _html_inline(self, tag: str, depth: int, code: int) -> tuple[int, int]:
-        """An inline HTML tag as html.py reads it: `<br>` breaks the line, elements delimit slots, code is kept."""
+    def _html_inline(self, tag: str, path: list[Inline[Ref]], code: int, before: Ref | None) -> int:
+        """An inline HTML tag as html.py reads it: `<br>` breaks the line, elements delimit slots (opened on path,
+        with the place before them), code is kept. Returns how many code elements are open."""
         match = _TAG.match(tag.strip())
         if match is None:  # a comment, a declaration
-            return depth, code
+            return code
         closing, name, selfclosing = match.group(1), match.group(2).lower(), match.group(3)
         if name == "br":
             self.line_break()
         if name in _VOID or selfclosing:
-            return depth, code
+            return code
+        if closing:
+            if path:
+                path.pop()
+        else:
+            path.append(Inline(before))
         step = -1 if closing else 1
-        return max(0, depth + step), max(0, code + step) if name in CODE else code
+        return max(0, code + step) if name in CODE else code
 
     def _image(self, child: Token, located: bool, source: Any) -> None:
         label = child.content

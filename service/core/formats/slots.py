@@ -235,6 +235,16 @@ def _words(text: str) -> str:
     return " ".join(word for word in text.translate(_TO_SPACE).split(" ") if word)
 
 
+class Inline(Generic[Ref]):
+    """An inline element open around runs (told apart by identity); ``before`` is a ref where render can write
+    text just before the element, outside it (None: nowhere)."""
+
+    __slots__ = ("before",)
+
+    def __init__(self, before: Ref | None = None) -> None:
+        self.before = before
+
+
 @dataclass
 class _Run(Generic[Ref]):
     ref: Ref | None  # what render rewrites (a text node, a source range); None: the slot keeps its text
@@ -244,6 +254,19 @@ class _Run(Generic[Ref]):
     depth: int  # how many inline elements enclose it: a space goes on the outer side of a boundary
     gap_after: bool = False  # whitespace between this slot and the next comes from outside both
     after: Ref | None = None  # for a run that keeps its text: what render writes to put text right after it
+    path: tuple[Inline[Ref], ...] | None = None  # the inline elements around it, outermost first, when known
+
+
+def _common(a: _Run[Ref], b: _Run[Ref]) -> int:
+    """How many inline elements enclose both runs (with depths only: the one less deep is inside the other's)."""
+    if a.path is None or b.path is None:
+        return min(a.depth, b.depth)
+    common = 0
+    for x, y in zip(a.path, b.path, strict=False):
+        if x is not y:
+            break
+        common += 1
+    return common
 
 
 class VisibleText(Generic[Ref]):
@@ -277,10 +300,11 @@ class VisibleText(Generic[Ref]):
             self.pending, self.pending_between = "\n", True
 
     def add(self, ref: Ref | None, raw: str, *, fixed: bool = False, protected: bool = False, depth: int = 0,
-            after: Ref | None = None) -> None:
+            after: Ref | None = None, path: Sequence[Inline[Ref]] | None = None) -> None:
         """Add a run of raw text; ref None (or fixed) keeps its text, protected also marks the range.
 
-        ``after``, for a run that keeps its text, is a ref whose text render writes right after the run.
+        ``after``, for a run that keeps its text, is a ref whose text render writes right after the run. ``path``,
+        the inline elements around the run, tells apart elements of one depth (it then gives the depth).
         """
         stripped = raw.lstrip(_WS)
         lead = raw[: len(raw) - len(stripped)]
@@ -300,7 +324,8 @@ class VisibleText(Generic[Ref]):
         self.length += len(text)
         keeps = fixed or protected or ref is None
         self.slots.append(Slot(start, self.length, keeps, keeps and after is not None))
-        self.runs.append(_Run(None if keeps else ref, self.block, lead, trail, depth, after=after if keeps else None))
+        self.runs.append(_Run(None if keeps else ref, self.block, lead, trail, depth if path is None else len(path),
+                              after=after if keeps else None, path=None if path is None else tuple(path)))
         if protected:
             self.protected.append((start, self.length))
         self.block_has_text = True
@@ -322,13 +347,25 @@ class VisibleText(Generic[Ref]):
             lead = lead or (" " if space_next else "")
             trail = run.trail if (last or new.space_after) else ""
             space_next = False
+            between: Ref | None = None
             if (new.space_after and not last and not run.trail and not run.gap_after and not runs[index + 1].lead
                     and (placed[index + 1].text or runs[index + 1].ref is None)):
-                # The text has a space here that the source had not: put it outside the inline element. After a run
-                # that keeps its text (inline code) it goes to the next run's lead, as that run's trail is not
-                # written, unless the next run is deeper (`*` then a space opens no emphasis in Markdown).
-                deeper = runs[index + 1].depth - run.depth
-                if (deeper < 0 or (run.ref is None and deeper == 0)) and runs[index + 1].ref is not None:
+                # The text has a space here that the source had not: put it outside the inline elements, in the
+                # elements both runs are in: the trail of this run if it closes none, else the lead of the next
+                # if it opens none, else just before the outermost element the next run opens, where the layout
+                # can write there. Else (HTML, which a space inside an element does not break) the lead of the
+                # next run when it is less deep or when this one keeps its text (its trail is not written), else
+                # this one's trail. In Markdown `*` then a space opens no emphasis, so the space is not put there.
+                following = runs[index + 1]
+                common = _common(run, following)
+                opened = following.path[common].before if following.path and len(following.path) > common else None
+                if run.ref is not None and run.depth == common:
+                    trail = " "
+                elif following.ref is not None and following.depth == common:
+                    space_next = True
+                elif opened is not None:
+                    between = opened
+                elif following.ref is not None and (following.depth < run.depth or run.ref is None):
                     space_next = True
                 else:
                     trail = " "
@@ -336,4 +373,6 @@ class VisibleText(Generic[Ref]):
                 out.append((run.ref, lead + new.text + trail))
             elif run.after is not None and new.text:
                 out.append((run.after, new.text))
+            if between is not None:
+                out.append((between, " "))
         return out

@@ -112,3 +112,10 @@ def test_text_the_translation_puts_after_inline_code_that_ends_a_sentence_stays_
     out = _render("<p>Para listar, use <code>ls</code></p>", ["To list, use ls."])
     assert out == "<p>To list, use <code>ls</code>.</p>"
     assert _render("<p>Use <code>ls</code></p>", ["Run ls now."]) == "<p>Run <code>ls</code> now.</p>"
+
+
+def test_a_space_the_translation_adds_after_inline_code_is_kept_before_text_two_elements_deep() -> None:
+    # as before one element (<b> two</b>): the code keeps its text, so the space starts the next text (it was lost:
+    # "xtwo"), whatever the number of elements it opens
+    out = _render("<p><code>x</code><b><i>dois</i></b> três.</p>", ["x two three."])
+    assert out == "<p><code>x</code><b><i> two</i></b> three.</p>"

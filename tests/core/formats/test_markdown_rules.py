@@ -116,10 +116,29 @@ def test_the_parser_keeps_every_text_token_apart_with_where_it_starts() -> None:
 def test_a_space_the_translation_adds_after_inline_code_is_kept_unless_it_would_break_emphasis() -> None:
     assert _render("`x`dois três.\n", ["x two three."]) == "`x` two three.\n"  # it was lost: "`x`two"
     assert _render("*`x`dois* três.\n", ["x two three."]) == "*`x` two* three.\n"  # inside emphasis, after the code
-    # "* two*" would be no emphasis but two asterisks: the emphasis keeps its place, the space is not added
+    # "* two*" would be no emphasis but two asterisks: the space goes between the code and the emphasis
     out = _render("`x`*dois* três.\n", ["x two three."])
-    assert out == "`x`*two* three.\n"
+    assert out == "`x` *two* three.\n"
     assert "em_open" in [child.type for child in MarkdownIt("commonmark").parse(out)[1].children or []]
+
+
+@pytest.mark.parametrize(("source", "sentence", "expected"), [
+    # inline HTML code then emphasis, both one deep: the space goes outside both, not inside the emphasis
+    ("<code>x</code>*dois* três.\n", "x two three.", "<code>x</code> *two* three.\n"),
+    ("Leia [Lei]*agora* já.\n\n[lei]: x\n", "Read Lei now already.", "Read [Lei] *now* already.\n\n[lei]: x\n"),
+    # two elements deep, and out of one element into another: "*one *" would end no emphasis either
+    ("`x`***dois*** três.\n", "x two three.", "`x` ***two*** three.\n"),
+    ("*um*__dois__ três.\n", "one two three.", "*one* __two__ three.\n"),
+    ("*um*`x` três.\n", "one x three.", "*one* `x` three.\n"),
+    ("[um](u)<b>dois</b> três.\n", "one two three.", "[one](u) <b>two</b> three.\n"),
+])
+def test_a_space_the_translation_adds_between_two_elements_goes_between_them(
+        source: str, sentence: str, expected: str) -> None:
+    out = _render(source, [sentence])
+    assert out == expected
+    md = MarkdownIt("commonmark")
+    assert [c.type for c in md.parse(out)[1].children or [] if c.nesting] == [
+        c.type for c in md.parse(source)[1].children or [] if c.nesting]
 
 
 def test_an_empty_markdown_source_is_an_empty_document() -> None:
