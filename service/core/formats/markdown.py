@@ -128,9 +128,9 @@ class _Walk(VisibleText[Ref]):
     def __init__(self, body: str) -> None:
         super().__init__()
         self.body = body
-        self.line_starts = [0]
+        self.line_starts = [0]  # markdown-it ends a line at LF, CR LF or a lone CR
         for index, char in enumerate(body):
-            if char == "\n":
+            if char == "\n" or (char == "\r" and body[index + 1:index + 2] != "\n"):
                 self.line_starts.append(index + 1)
         self.cursor: dict[int, int] = {}
         self.images: list[tuple[int, int, str]] = []
@@ -160,8 +160,12 @@ class _Walk(VisibleText[Ref]):
         if len(self.runs) > before or walk.extras:
             self.html.append((start, end, tree))
 
-    def _locate(self, token: Token) -> list[int] | None:
-        """Source offset of the start of each line of the inline token's content, or None."""
+    def _locate(self, token: Token) -> list[tuple[int, list[int]]] | None:
+        """Where each line of the inline token's content starts in the source, and the offsets in the line of the
+        pipes whose backslash markdown-it took out (a table cell's `\\|`); or None.
+
+        A tab that indents a line comes as spaces: the line is found without them, and starts as many characters
+        before it as they are, so that its text is at its place."""
         assert token.map is not None
         starts = []
         for k, line in enumerate(token.content.split("\n")):
@@ -170,11 +174,21 @@ class _Walk(VisibleText[Ref]):
                 return None
             begin = self.line_starts[number]
             end = self.line_starts[number + 1] if number + 1 < len(self.line_starts) else len(self.body)
-            found = self.body.find(line, max(begin, self.cursor.get(number, begin)), end)
+            begin = max(begin, self.cursor.get(number, begin))
+            found, escapes = self.body.find(line, begin, end), []
             if found < 0:
-                return None
+                text = line.lstrip(" ")
+                if "|" in text and token.map[1] - token.map[0] == 1:  # a table cell (one line) with escaped pipes
+                    escapes = [len(line) - len(text) + at for at, char in enumerate(text) if char == "|"]
+                    text = text.replace("|", "\\|")
+                found = self.body.find(text, begin, end)
+                if found < 0:
+                    return None
+                self.cursor[number] = found + len(text)
+                starts.append((found - (len(line) - len(line.lstrip(" "))), escapes))
+                continue
             self.cursor[number] = found + len(line)
-            starts.append(found)
+            starts.append((found, escapes))
         return starts
 
     def _inline(self, token: Token) -> None:
@@ -186,9 +200,13 @@ class _Walk(VisibleText[Ref]):
                 line_offsets.append(index + 1)
 
         def source(at: int) -> tuple[int, bool]:
+            """The source offset of an offset of the content, and whether it starts a line (blanks aside)."""
             line = max(k for k, start in enumerate(line_offsets) if start <= at)
             assert starts is not None
-            return starts[line] + at - line_offsets[line], at == line_offsets[line]
+            start, escapes = starts[line]
+            column = at - line_offsets[line]
+            blank = not content[line_offsets[line]:at].strip(" \t")
+            return start + column + sum(1 for escape in escapes if escape < column), blank
 
         def place(at: int | None) -> Ref | None:  # an empty source range at an inline offset: text written there
             return None if starts is None or at is None else (source(at)[0], source(at)[0], False, False)
@@ -215,7 +233,8 @@ class _Walk(VisibleText[Ref]):
                     self.add(None, child.content, protected=autolink or bool(code), path=path)
                 else:
                     begin, line_start = source(at)
-                    self.add((begin, begin + len(child.content), line_start, bool(path)), child.content, path=path)
+                    finish = source(at + len(child.content))[0]
+                    self.add((begin, finish, line_start, bool(path)), child.content, path=path)
             elif kind == "code_inline":
                 end = _code_end(content, at, len(child.markup)) if at is not None else None
                 self.add(None, child.content, protected=True, after=place(end), path=[*path, Inline(place(at))])

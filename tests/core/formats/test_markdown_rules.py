@@ -204,3 +204,20 @@ def test_text_the_translation_puts_after_inline_code_that_ends_a_sentence_stays_
     assert _render("Use ``a`b``\n", ["Run a`b!"]) == "Run ``a`b``!\n"  # after the closing backticks, all of them
     # the engine moved the code first: the slot before it would be left without words, so they stay there
     assert _render("Use `ls`\n", ["ls run"]) == "run `ls`\n"
+
+
+@pytest.mark.parametrize(("source", "sentences", "expected"), [
+    # a continuation line indented with a tab: markdown-it gives its text with the tab as spaces
+    ("- um\n\tdois\n", ["one two"], "- one\n\ttwo\n"),
+    # a line that starts after the tab's spaces is still at the start of a line: "#" there would open a heading
+    ("- um\n\tdois\n", ["one # two"], "- one\n\t\\# two\n"),
+    # a table cell with an escaped pipe: markdown-it gives its text with the pipe unescaped
+    ("| sim \\| não | certo |\n|---|---|\n", ["yes | no", "right"], "| yes \\| no | right |\n|---|---|\n"),
+    ("| a \\| b \\| c | d |\n|---|---|\n", ["x | y | z", "w"], "| x \\| y \\| z | w |\n|---|---|\n"),
+    # old-Mac line ends (a lone CR), and CR LF, as LF
+    ("Um\rdois\r", ["One two"], "One\rtwo\r"),
+    ("Um\r\ndois\r\n\r\nTrês\r\n", ["One two", "Three"], "One\r\ntwo\r\n\r\nThree\r\n"),
+])
+def test_a_paragraph_whose_lines_markdown_it_rewrites_is_still_translated(
+        source: str, sentences: list[str], expected: str) -> None:
+    assert _render(source, sentences) == expected
