@@ -180,3 +180,11 @@ def test_join_weighs_an_output_at_least_one(texts: tuple[str, str], score: float
     parts = [Window(0, "p", 1), Window(0, "q", 1)]
     results = [SentenceResult(texts[0], -1.0), SentenceResult(texts[1], -2.0)]
     assert join(1, parts, results, letters)[0].score == round(score, 4)
+
+
+def test_a_sentence_without_windows_does_not_end_the_join() -> None:
+    # an empty sentence has no window: its result is empty, and the sentences after it are still joined
+    parts = [Window(1, "a", 1), Window(1, "b", 1), Window(2, "c", 1)]
+    results = [SentenceResult("x", -1.0), SentenceResult("y", -1.0), SentenceResult("z", -2.0)]
+    assert join(3, parts, results, letters) == [SentenceResult(""), SentenceResult("x y", -1.0),
+                                                SentenceResult("z", -2.0)]
