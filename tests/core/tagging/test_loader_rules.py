@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from service.core.tagging import Form, IptcRef, Near, Requirement, TaxonomyError, load_taxonomy
+from service.core.tagging import Form, Include, IptcRef, Near, Requirement, TaxonomyError, load_taxonomy
+from service.core.tagging.iptc import MediaTopic, Vocabulary
 from tests.core.tagging.conftest import write
 
 # Lines 1-5; what a case appends starts on line 6.
@@ -27,11 +28,22 @@ CASES = "(allowed: insensitive, sensitive)"
 EXCLUSION_FIELDS = "(expected case, a two-letter language code or 'any')"
 
 
+# The IPTC vocabulary the loader checks codes against: three concepts, one retired.
+VOCABULARY = Vocabulary(
+    {
+        "medtop:15000000": MediaTopic("medtop:15000000", "", "", "sport", "esporte", "desporto"),
+        "medtop:20001065": MediaTopic("medtop:20001065", "medtop:15000000", "", "football", "futebol", "futebol"),
+        "medtop:20000229": MediaTopic("medtop:20000229", "", "2023-03-31", "computer security", "", ""),
+    },
+    "test release 1",
+)
+
+
 def refusal(tmp_path: Path, body: str) -> str:
     """The loader's message for `body`, after the file name it starts with."""
     path = write(tmp_path, body)
     with pytest.raises(TaxonomyError) as caught:
-        load_taxonomy(path)
+        load_taxonomy(path, iptc=VOCABULARY)
     message = str(caught.value)
     assert message.startswith(str(path)), message
     return message[len(str(path)) :]
@@ -330,7 +342,7 @@ def test_weights_up_to_a_million_load(tmp_path: Path) -> None:
 
 def test_iptc_entries_load_in_order(tmp_path: Path) -> None:
     body = IPTC_HEAD + "      - {code: 'medtop:15000000', relation: broader}\n"
-    iptc = load_taxonomy(write(tmp_path, body)).topic("sports").iptc
+    iptc = load_taxonomy(write(tmp_path, body), iptc=VOCABULARY).topic("sports").iptc
     assert iptc == (IptcRef("medtop:15000000", "sport", "broader"),)
 
 
@@ -376,3 +388,94 @@ def test_a_bad_regex_names_the_position_in_the_pattern_written(tmp_path: Path, t
 )
 def test_a_non_mapping_item_names_its_own_line(tmp_path: Path, body: str, expected: str) -> None:
     assert refusal(tmp_path, body) == expected
+
+
+# --- defaults, bounds and tidying of what loads -------------------------------------------------------------------
+
+def test_every_bound_is_inclusive(tmp_path: Path) -> None:
+    body = (
+        "scoring: {threshold: 0, saturation: 0.000001, repeat_decay: 0.999}\n"
+        "topics:\n  - id: sports\n    label: Sports\n    threshold: 1\n    terms:\n"
+        "      - {id: light, weight: 0, pt: [futebol]}\n"
+        "      - {id: heavy, weight: 1000000, pt: [golo]}\n"
+    )
+    taxonomy = load_taxonomy(write(tmp_path, body))
+    assert (taxonomy.saturation, taxonomy.repeat_decay) == (1e-6, 0.999)
+    topic = taxonomy.topic("sports")
+    assert topic.threshold == 1.0
+    assert [term.weight for term in topic.terms] == [0.0, 1e6]
+
+
+@pytest.mark.parametrize(
+    ("scoring", "expected"),
+    [
+        ("{threshold: -0.1}", ": scoring.threshold must be between 0 and 1, got -0.1"),
+        ("{saturation: 1000000.5}", ": scoring.saturation must be between 1e-06 and 1e+06, got 1000000.5"),
+        ("{saturation: .inf}", ": scoring.saturation must be a number, got inf"),
+        ("{repeat_decay: -0.5}", ": scoring.repeat_decay must be between 0 and 0.999, got -0.5"),
+        ("{repeat_decay: '0.5'}", ": scoring.repeat_decay must be a number, got '0.5'"),
+    ],
+)
+def test_scoring_bounds(tmp_path: Path, scoring: str, expected: str) -> None:
+    assert refusal(tmp_path, f"scoring: {scoring}\n{HEAD}") == expected
+
+
+def test_what_a_file_leaves_out(tmp_path: Path) -> None:
+    body = (
+        "scoring: {threshold: 0.25}\n"
+        "topics:\n  - id: sports\n    label: '  Sports  '\n    description: ' Games. '\n    terms:\n"
+        "      - {pt: [Ação Desportiva]}\n"  # no id: the first form folded
+        "      - {id: gol, groups: [a, a], concept: ball, pt: [golo], near: {groups: [a, a]}}\n"
+        "    exclusions:\n      - {pt: [praia]}\n"
+        "    include: [{topic: news}]\n"
+        "  - id: news\n    label: News\n    threshold: 0.75\n    terms:\n      - {id: n, pt: [notícia]}\n"
+    )
+    taxonomy = load_taxonomy(write(tmp_path, body))
+    sports, news = taxonomy.topics
+    assert (sports.label, sports.description, sports.threshold, news.threshold) == ("Sports", "Games.", 0.25, 0.75)
+    first, gol = sports.terms
+    assert (first.id, first.concept, first.weight, first.case, first.groups, first.near) == (
+        "acao desportiva", "acao desportiva", 1.0, "insensitive", (), None)
+    # Repeated group names count once.
+    assert (gol.groups, gol.concept, gol.near) == (("a",), "ball", Near(("a",), "sentence"))
+    assert sports.exclusions[0].case == "insensitive"
+    assert sports.includes[0] == Include("news", None, 1.0, 0.0)
+    assert (sports.requires, sports.iptc, news.includes) == (None, (), ())
+
+
+# --- iptc entries, from line 7 ---------------------------------------------------------------------------------------
+
+QCODE_EXAMPLE = "code must be an IPTC Media Topic QCode such as 'medtop:20001298', got"
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("{code: 'medtop:15000000', relation: exact, weight: 1}",
+         "iptc #1: unknown field 'weight' (allowed: code, label, relation)"),
+        ("{relation: exact}", f"iptc #1: {QCODE_EXAMPLE} None"),
+        ("{code: 15000000, relation: exact}", f"iptc #1: {QCODE_EXAMPLE} 15000000"),
+        ("{code: 'medtop:1500000', relation: exact}", f"iptc #1: {QCODE_EXAMPLE} 'medtop:1500000'"),
+        ("{code: 'medtop:20009999', relation: exact}",
+         "iptc: medtop:20009999 is not an IPTC Media Topic (release 'test release 1')"),
+        ("{code: 'medtop:20000229', relation: exact}",
+         "iptc: medtop:20000229 ('computer security') was retired by IPTC on 2023-03-31"),
+        ("{code: 'medtop:15000000'}",
+         "iptc: medtop:15000000: relation must be one of exact, broader, narrower, got None"),
+        ("{code: 'medtop:15000000', relation: Exact}",
+         "iptc: medtop:15000000: relation must be one of exact, broader, narrower, got 'Exact'"),
+        ("{code: 'medtop:15000000', relation: exact, label: sports}",
+         "iptc: medtop:15000000 is 'sport' in IPTC's vocabulary, not 'sports'"),
+        ("{code: 'medtop:15000000', relation: exact, label: 5}",
+         "iptc: medtop:15000000 is 'sport' in IPTC's vocabulary, not 5"),
+    ],
+)
+def test_iptc_rules(tmp_path: Path, entry: str, expected: str) -> None:
+    assert refusal(tmp_path, f"{IPTC_HEAD}      - {entry}\n") == f":7: topic 'sports': {expected}"
+
+
+def test_iptc_codes_and_labels_are_tidied(tmp_path: Path) -> None:
+    # Spaces around a code, and the case and spacing of a label, do not matter; IPTC's label is kept.
+    body = IPTC_HEAD + "      - {code: ' medtop:20001065 ', label: '  FOOTBALL ', relation: narrower}\n"
+    topic = load_taxonomy(write(tmp_path, body), iptc=VOCABULARY).topic("sports")
+    assert topic.iptc == (IptcRef("medtop:20001065", "football", "narrower"),)
