@@ -65,6 +65,7 @@ def refusal(tmp_path: Path, body: str) -> str:
         ("scoring: {saturation: 0}\n" + HEAD, ": scoring.saturation must be between 1e-06 and 1e+06, got 0"),
         ("scoring: {repeat_decay: 1}\n" + HEAD, ": scoring.repeat_decay must be between 0 and 0.999, got 1"),
         ("version: 1\n", ": topics must be a non-empty list"),
+        ("topics: []\n", ": topics must be a non-empty list"),
         ("topics: {id: sports}\n", ": topics must be a non-empty list"),
     ],
 )
@@ -128,6 +129,8 @@ def test_topic_rules(tmp_path: Path, body: str, expected: str) -> None:
          "term 'bad': pt: 're:(gol)': capturing groups are not allowed in a regex term, use (?:...)"),
         ("{id: bad, pt: ['re:x*']}", "term 'bad': pt: 're:x*': the regex matches the empty string"),
         ("{id: bad, pt: ['*bol']}", "term 'bad': pt: '*bol': '*' may only end a word (as in 'hacker*')"),
+        ("{id: bad, pt: ['bo*la']}", "term 'bad': pt: 'bo*la': '*' may only end a word (as in 'hacker*')"),
+        ("{id: bad, pt: ['gol *']}", "term 'bad': pt: 'gol *': '*' may only end a word (as in 'hacker*')"),
         ("{id: bad}", "term 'bad': no forms (give at least one language, e.g. 'pt: [...]')"),
         ("{pt: [golo], id: ''}", "term '': id must be a non-empty string, got ''"),
         ("{id: 5, pt: [golo]}", "term #2: id must be a non-empty string, got 5"),
@@ -315,10 +318,12 @@ def test_forms_written_loosely_load(tmp_path: Path) -> None:
         + "      - {id: golo, pt: golo}\n"  # a single form needs no list
         + "      - {id: star, '*': ataque}\n"  # '*' is another name for 'any'
         + "      - {pt: [remate, 're:chut(?:e|o)']}\n"  # only a regex FIRST form needs an id
+        + "      - {id: stem, pt: ['atacante*']}\n"  # '*' may end a word
     )
     terms = {term.id: term for term in load_taxonomy(write(tmp_path, body)).topic("sports").terms}
     assert terms["golo"].forms == (Form("pt", "golo"),)
     assert terms["star"].forms == (Form("any", "ataque"),)
+    assert terms["stem"].forms == (Form("pt", "atacante*"),)
     assert terms["remate"].forms == (Form("pt", "remate"), Form("pt", "chut(?:e|o)", regex=True))
 
 
