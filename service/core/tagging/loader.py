@@ -108,6 +108,11 @@ def _item_line(items: object, index: int) -> int | None:
     return items.lines[index] if isinstance(items, _Sequence) and index < len(items.lines) else None
 
 
+def _kind(value: object) -> str:
+    """The YAML kind of a value as an author reads it (the loader's own list and dict types are lists and dicts)."""
+    return "list" if isinstance(value, list) else "dict" if isinstance(value, dict) else type(value).__name__
+
+
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     loader.flatten_mapping(node)
     mapping = _Mapping()
@@ -166,7 +171,7 @@ class _Parser:
 
     def mapping(self, value: object, what: str, allowed: frozenset[str]) -> dict[str, Any]:
         if not isinstance(value, dict):
-            self.fail(f"{what} must be a mapping, got {type(value).__name__}")
+            self.fail(f"{what} must be a mapping, got {_kind(value)}")
         unknown = [key for key in value if key not in allowed]
         if unknown:
             self.fail(f"{what}: unknown field {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})")
@@ -205,7 +210,7 @@ class _Parser:
         seen: set[str] = set()
         lines: dict[str, int | None] = {}
         for index, raw in enumerate(raw_topics, start=1):
-            with self.at(raw):
+            with self.at(raw, _item_line(raw_topics, index - 1)):
                 topic = self.topic_entry(raw, index, threshold)
                 if topic.id in seen:
                     self.fail("duplicate topic id")
@@ -251,7 +256,8 @@ class _Parser:
             self.fail("terms must be a list")
         if not raw_terms and not includes:
             self.fail("a topic needs at least one term or include")
-        terms = tuple(self.term(raw_term, number) for number, raw_term in enumerate(raw_terms, 1))
+        terms = tuple(self.term(raw_term, number, _item_line(raw_terms, number - 1))
+                      for number, raw_term in enumerate(raw_terms, 1))
         ids = [term.id for term in terms]
         duplicates = sorted({term_id for term_id in ids if ids.count(term_id) > 1})
         if duplicates:
@@ -261,7 +267,7 @@ class _Parser:
         if not isinstance(raw_exclusions, list):
             self.fail("exclusions must be a list")
         exclusions = tuple(
-            self.exclusion(raw_exclusion, number)
+            self.exclusion(raw_exclusion, number, _item_line(raw_exclusions, number - 1))
             for number, raw_exclusion in enumerate(raw_exclusions, 1)
         )
         iptc = self.iptc(entry.get("iptc", []))
@@ -342,7 +348,7 @@ class _Parser:
             self.fail("include must be a list")
         result = []
         for number, item in enumerate(raw, 1):
-            with self.at(item):
+            with self.at(item, _item_line(raw, number - 1)):
                 result.append(self.include_entry(item, number))
         return tuple(result)
 
@@ -388,13 +394,13 @@ class _Parser:
             self.fail(f"{what}: no forms (give at least one language, e.g. 'pt: [...]')")
         return tuple(forms)
 
-    def term(self, raw: object, number: int) -> Term:
-        with self.at(raw):
+    def term(self, raw: object, number: int, line: int | None = None) -> Term:
+        with self.at(raw, line):
             return self.term_entry(raw, number)
 
     def term_entry(self, raw: object, number: int) -> Term:
         if not isinstance(raw, dict):
-            self.fail(f"term #{number} must be a mapping, got {type(raw).__name__}")
+            self.fail(f"term #{number} must be a mapping, got {_kind(raw)}")
         what = f"term {raw['id']!r}" if isinstance(raw.get("id"), str) else f"term #{number}"
         case = self.case_rule(raw, what)
         forms = self.forms(raw, what, case, _TERM_KEYS)
@@ -433,14 +439,14 @@ class _Parser:
             self.fail(f"{what} must be a number of characters or 'sentence', got {value!r}")
         return value
 
-    def exclusion(self, raw: object, number: int) -> Exclusion:
-        with self.at(raw):
+    def exclusion(self, raw: object, number: int, line: int | None = None) -> Exclusion:
+        with self.at(raw, line):
             return self.exclusion_entry(raw, number)
 
     def exclusion_entry(self, raw: object, number: int) -> Exclusion:
         what = f"exclusion #{number}"
         if not isinstance(raw, dict):
-            self.fail(f"{what} must be a mapping, got {type(raw).__name__}")
+            self.fail(f"{what} must be a mapping, got {_kind(raw)}")
         case = self.case_rule(raw, what)
         return Exclusion(case, self.forms(raw, what, case, _EXCLUSION_KEYS))
 
@@ -462,9 +468,9 @@ def _form_problem(form: Form, case: str) -> str | None:
         if re.search(r"(?:^|\W)\*|\*\w", form.text):
             return "'*' may only end a word (as in 'hacker*')"
         return None
-    source = form_source(form, case)
-    try:
-        compiled = re.compile(source)
+    try:  # as written first, so that an error's position is the author's (and the wrapper balances nothing)
+        re.compile(form.text)
+        compiled = re.compile(form_source(form, case))
     except re.error as exc:
         return f"bad regex: {exc}"
     if compiled.groups:

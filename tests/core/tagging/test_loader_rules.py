@@ -351,9 +351,8 @@ def test_iptc_entries_load_in_order(tmp_path: Path) -> None:
     assert iptc == (IptcRef("medtop:15000000", "sport", "broader"),)
 
 
-# --- bugs found while pinning the rules --------------------------------------------------------------------------
+# --- bugs found while pinning the rules (fixed) ------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="BUG: a YAML list is named by the loader's private class, 'got _Sequence'")
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
@@ -367,20 +366,19 @@ def test_a_list_where_a_mapping_belongs_is_called_a_list(tmp_path: Path, body: s
     assert refusal(tmp_path, body) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a bad regex's position counts from the loader's (?:...) wrapper")
 @pytest.mark.parametrize(
     ("term", "expected"),
     [
         ("{id: bad, pt: ['re:a[']}", "pt: 're:a[': bad regex: unterminated character set at position 1"),
         ("{id: bad, pt: ['re:A[']}", "pt: 're:A[': bad regex: unterminated character set at position 1"),
+        # the wrapper would balance it: as written it is no regex
+        ("{id: bad, pt: ['re:a)(?:b']}", "pt: 're:a)(?:b': bad regex: unbalanced parenthesis at position 1"),
     ],
 )
 def test_a_bad_regex_names_the_position_in_the_pattern_written(tmp_path: Path, term: str, expected: str) -> None:
     assert refusal(tmp_path, f"{HEAD}      - {term}\n") == f":6: topic 'sports': term 'bad': {expected}"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a term, exclusion or include that is not a mapping names its topic's "
-                                       "line (an iptc entry names its own), a topic that is not one names no line")
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
