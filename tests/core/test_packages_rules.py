@@ -200,6 +200,19 @@ def test_the_count_reads_the_last_end_signature(tmp_path: Path) -> None:
     assert check_archive(archive) == METADATA
 
 
+def test_the_count_reads_the_last_end_signature_when_a_comment_follows_the_record(tmp_path: Path) -> None:
+    # with an archive comment the record does not end the file, so the signature is searched backwards: the last one
+    # is the record's, not the fake one inside a stored file before it
+    fake = b"PK\x05\x06" + b"\xff" * 18
+    archive = write_zip(tmp_path / "x.argosmodel", package_entries(extra={"README.md": fake}),
+                        compression=zipfile.ZIP_STORED)
+    data = archive.read_bytes()
+    archive.write_bytes(data[:-2] + struct.pack("<H", 4) + b"note")
+    with zipfile.ZipFile(archive) as zf:
+        assert zf.comment == b"note"
+    assert check_archive(archive) == METADATA
+
+
 def test_an_end_record_holding_its_signature_again_is_no_crash(tmp_path: Path) -> None:
     data = write_zip(tmp_path / "x.argosmodel", package_entries()).read_bytes()
     archive = tmp_path / "y.argosmodel"  # its directory offset field reads 'PK\x05\x06'
@@ -237,10 +250,10 @@ def test_a_zip64_locator_pointing_at_no_zip64_record_is_ignored(tmp_path: Path) 
 
 
 def test_a_zip64_record_is_counted_when_its_locator_opens_the_searched_tail(tmp_path: Path) -> None:
-    # The archive comment is 65515 bytes, so the locator (20 bytes) before the end record (22 bytes) is the very
-    # first byte of the last 65557 bytes searched. The zip64 record (in the comment) claims 5000 entries.
+    # The archive comment is 65516 bytes, so the locator (20 bytes) before the end record (22 bytes) is the very
+    # first byte of the last 22 + 65536 = 65558 bytes searched. The zip64 record (in the comment) claims 5000 entries.
     zip64 = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, 5000, 5000, 100, 0)
-    comment = zip64 + b"p" * (65515 - len(zip64))
+    comment = zip64 + b"p" * (65516 - len(zip64))
     size = write_zip(tmp_path / "probe.argosmodel", package_entries(),
                      last_comment=LOCATOR.pack(b"PK\x06\x07", 0, 0, 1)).stat().st_size
     archive = write_zip(tmp_path / "x.argosmodel", package_entries(),
@@ -647,6 +660,8 @@ def test_install_from_index_chooses_the_highest_version_of_the_pair_and_falls_ba
     (["1.9", "1.10"], "1.10"),          # as versions, not as strings ("1.10" < "1.9" as text)
     (["2.0", "1.10.1"], "2.0"),
     (["1.0", "next", "0.9"], "1.0"),    # a value that is no version ranks below every version
+    (["0", "next"], "0"),               # ... even version 0
+    (["alpha", "beta"], "beta"),        # and among themselves, as text
 ])
 def test_install_from_index_ranks_package_versions_as_versions(tmp_path: Path, own_dir: Path, versions: list[str],
                                                                chosen: str) -> None:
