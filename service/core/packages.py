@@ -133,8 +133,7 @@ def _archive_root(archive: zipfile.ZipFile, where: str) -> str:
     both = sorted(files & folders)
     if both:
         raise PackageError(f"{where}: {str(both[0])!r} is both a file and a folder in the archive")
-    if not any(PurePosixPath(i.filename).parts[:1] == (root,) and len(PurePosixPath(i.filename).parts) > 1
-               for i in archive.infolist()):
+    if PurePosixPath(root) not in folders:  # no member lies under it
         raise PackageError(f"{where}: the top-level entry {root!r} is not a folder")
     return root
 

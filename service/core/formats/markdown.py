@@ -175,20 +175,18 @@ class _Walk(VisibleText[Ref]):
             begin = self.line_starts[number]
             end = self.line_starts[number + 1] if number + 1 < len(self.line_starts) else len(self.body)
             begin = max(begin, self.cursor.get(number, begin))
-            found, escapes = self.body.find(line, begin, end), []
-            if found < 0:
-                text = line.lstrip(" ")
+            found, text, escapes, indent = self.body.find(line, begin, end), line, [], 0
+            if found < 0:  # as markdown-it rewrote it: without the spaces of a tab, or with a cell's pipes unescaped
+                indent = len(line) - len(line.lstrip(" "))
+                text = line[indent:]
                 if "|" in text and token.map[1] - token.map[0] == 1:  # a table cell (one line) with escaped pipes
-                    escapes = [len(line) - len(text) + at for at, char in enumerate(text) if char == "|"]
+                    escapes = [indent + at for at, char in enumerate(text) if char == "|"]
                     text = text.replace("|", "\\|")
                 found = self.body.find(text, begin, end)
                 if found < 0:
                     return None
-                self.cursor[number] = found + len(text)
-                starts.append((found - (len(line) - len(line.lstrip(" "))), escapes))
-                continue
-            self.cursor[number] = found + len(line)
-            starts.append((found, escapes))
+            self.cursor[number] = found + len(text)
+            starts.append((found - indent, escapes))
         return starts
 
     def _inline(self, token: Token) -> None:
@@ -209,7 +207,10 @@ class _Walk(VisibleText[Ref]):
             return start + column + sum(1 for escape in escapes if escape < column), blank
 
         def place(at: int | None) -> Ref | None:  # an empty source range at an inline offset: text written there
-            return None if starts is None or at is None else (source(at)[0], source(at)[0], False, False)
+            if starts is None or at is None:
+                return None
+            offset = source(at)[0]
+            return (offset, offset, False, False)
 
         children = token.children or []
         labels = _reference_labels(children, content)
