@@ -263,7 +263,6 @@ def test_the_engine_observer_logs_every_call_and_changes_no_result(tmp_path: Pat
 # ------------------------------------------------------------------------------------------------ Argos-size model
 
 
-@pytest.mark.slow
 def test_the_argos_size_builder_writes_a_real_package_that_never_ends_a_sentence(tmp_path: Path) -> None:
     import ctranslate2
     import sentencepiece

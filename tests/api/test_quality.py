@@ -15,8 +15,8 @@ from tests.api.test_errors import assert_problem
 from tests.conftest import make_settings
 from tests.contract import ContractClient
 
-# real-engine or corpus-wide: in `make test`, not in `make test-fast`
-pytestmark = pytest.mark.slow
+# the tests that take over 50 ms (the real engine over the looping corpus) are `slow`: in `make test`, not in
+# `make test-fast`; the others are in both
 
 LOOPING = [json.loads(line) for line in
            (Path(__file__).resolve().parents[1] / "data" / "looping_pt.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -30,6 +30,7 @@ def translate(client: ContractClient, **body: Any) -> dict[str, Any]:
     return translation
 
 
+@pytest.mark.slow
 def test_every_sentence_has_a_score_and_known_flags(real_client: ContractClient) -> None:
     body = translate(real_client)
     sentences = body["sentences"]
@@ -42,6 +43,7 @@ def test_every_sentence_has_a_score_and_known_flags(real_client: ContractClient)
     assert quality["flagged_sentences"] == sum(1 for s in sentences if set(s["flags"]) - {"repaired"})
 
 
+@pytest.mark.slow
 def test_loops_are_repaired_and_say_so(real_client: ContractClient, packages_dir: Path) -> None:
     repaired = translate(real_client)["sentences"]
     unrepaired_client = ContractClient(create_app(make_settings(packages_dir, repair=False)).test_client())
@@ -54,6 +56,7 @@ def test_loops_are_repaired_and_say_so(real_client: ContractClient, packages_dir
         assert "repaired" in repaired[i]["flags"] or repaired[i]["target"] == raw[i]["target"]
 
 
+@pytest.mark.slow
 def test_alternatives_are_distinct_sorted_and_leave_the_best_alone(real_client: ContractClient) -> None:
     plain = translate(real_client)
     body = translate(real_client, alternatives=3)

@@ -10,8 +10,8 @@ import pytest
 from tests.api.test_errors import assert_problem
 from tests.contract import ContractClient
 
-# real-engine or corpus-wide: in `make test`, not in `make test-fast`
-pytestmark = pytest.mark.slow
+# the tests that take over 50 ms (every headline, caption or foreign line) are `slow`: in `make test`, not in
+# `make test-fast`; the others are in both
 
 HEADLINES = Path(__file__).resolve().parents[1] / "data" / "headlines"
 
@@ -39,6 +39,7 @@ def test_the_two_reported_lines_are_translated(client: ContractClient) -> None:
         assert body["translation"]["translated"] is True
 
 
+@pytest.mark.slow
 def test_no_portuguese_headline_or_caption_is_refused(client: ContractClient) -> None:
     texts = lines("news_pt_cc0.txt", "handbook_pt_headings.txt", "handbook_pt_captions.txt")
     assert len(texts) >= 100
@@ -50,6 +51,7 @@ def test_no_portuguese_headline_or_caption_is_refused(client: ContractClient) ->
     assert translated >= 0.95 * len(texts)
 
 
+@pytest.mark.slow
 def test_english_passes_through(client: ContractClient) -> None:
     texts = lines("handbook_en_captions.txt")[:100]
     results = analyze_all(client, texts)
@@ -58,6 +60,7 @@ def test_english_passes_through(client: ContractClient) -> None:
     assert passed >= 0.8 * len(texts)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", ["es", "fr", "it"])
 def test_other_languages_are_refused_with_the_hint(client: ContractClient, language: str) -> None:
     texts = lines(f"handbook_{language}_paragraphs.txt")[:40]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -11,8 +10,7 @@ from service.core.formats import parse
 from tests.core.formats.helpers import FAKES, html_comments_and_raw, html_tree, md_structure, normalised_html, translate
 from tests.properties import PROPERTIES
 
-# ~10 ms an example: in `make test`; `make test-fast` has the corpus round trips (test_corpus.py)
-pytestmark = pytest.mark.slow
+# ~5 ms an example: 100 examples a property in `make test`, 10 (about 50 ms) in `make test-fast`
 
 _WORDS = ["O", "modelo", "Meta", "lançou", "código", "aberto", "em", "2024", "é", "v2.0", "https://a.pt/x",
           "&amp;", "&lt;", "ação", "IA", "—", ",", ".", "!", "?"]
