@@ -27,6 +27,29 @@ def sentencepiece_model(packages_dir: Path) -> Path:
     return next(p for p in packages_dir.iterdir() if p.is_dir()) / "sentencepiece.model"
 
 
+class Clock:
+    """A monotonic clock that moves only when a fake engine says its work took time: the deadline and the rate of
+    the slices read it, so that what these tests check does not depend on how busy the machine is."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def spend(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The clock of service.core.deadline and service.core.budget (single-threaded tests: in_flight=1)."""
+    fake = Clock()
+    for module in ("service.core.deadline", "service.core.budget"):
+        monkeypatch.setattr(f"{module}.time", fake)
+    return fake
+
+
 @pytest.fixture(scope="module")
 def tokenizer(sentencepiece_model: Path) -> Tokenizer:
     return Tokenizer(sentencepiece_model)
@@ -72,18 +95,18 @@ def test_a_degenerate_sentence_reaches_the_engine_in_bounded_slices(sentencepiec
         assert sum(budget.output_bound(metered.count_tokens([text])) for text in call) <= 1000 or len(call) == 1
 
 
-def test_the_deadline_is_checked_between_the_windows_of_one_sentence(sentencepiece_model: Path) -> None:
+def test_the_deadline_is_checked_between_the_windows_of_one_sentence(sentencepiece_model: Path, clock: Clock) -> None:
     class Slow(FakeTranslator):
         def translate(self, sentences: Sequence[str]) -> list[str]:
-            time.sleep(0.05)
+            clock.spend(0.05)
             return super().translate(sentences)
 
     inner = Slow()
     metered = MeteredTranslator(inner, Tokenizer(sentencepiece_model), slice_tokens=500, in_flight=1)
-    started = time.monotonic()
     with deadline(0.2), pytest.raises(DeadlineExceededError):
         metered.translate(["😀 " * 2000])  # 20 windows: one slice each, 1 s of work
-    assert time.monotonic() - started < 0.35 and 3 <= len(inner.calls) <= 6
+    # slices at 0, 0.05, 0.10, 0.15 s; at 0.20 s the deadline has not passed (0 left), the next check is at 0.25 s
+    assert len(inner.calls) == 5
 
 
 def test_a_request_waiting_for_the_engine_leaves_at_its_deadline() -> None:
@@ -104,7 +127,7 @@ def test_a_request_waiting_for_the_engine_leaves_at_its_deadline() -> None:
     waited = time.monotonic() - started
     release.set()
     leader.join()
-    assert 0.2 <= waited < 0.3  # at its deadline, not when the engine call ends
+    assert 0.2 <= waited < 4  # at its deadline, not when the engine call ends (5 s)
     assert batcher.translate(["next"]) == ["[en] next"]  # and the queue is clean
 
 
@@ -171,10 +194,10 @@ def test_an_engine_call_takes_other_requests_only_while_their_cost_fits() -> Non
     assert max(len(call) for call in calls) <= 3  # 300 of cost: one request of 2 sentences and the leader's 1
 
 
-def test_slices_shrink_as_the_deadline_nears(sentencepiece_model: Path) -> None:
+def test_slices_shrink_as_the_deadline_nears(sentencepiece_model: Path, clock: Clock) -> None:
     class Timed(FakeTranslator):
         def translate(self, sentences: Sequence[str]) -> list[str]:
-            time.sleep(0.1 * len(sentences))  # 0.1 s per window
+            clock.spend(0.1 * len(sentences))  # 0.1 s per window
             return super().translate(sentences)
 
     inner = Timed()
@@ -182,12 +205,14 @@ def test_slices_shrink_as_the_deadline_nears(sentencepiece_model: Path) -> None:
     budget = WorkBudget()
     metered = MeteredTranslator(inner, Tokenizer(sentencepiece_model), budget=budget, in_flight=1,
                                 slice_tokens=5 * budget.output_bound(metered_tokens(sentencepiece_model, sentence)))
-    started = time.monotonic()
+    started = clock.now
     with deadline(1.2), pytest.raises(DeadlineExceededError):
         metered.translate([f"{sentence} {i}" for i in range(40)])
-    # slices of 5 windows end at 0.5 and 1.0 s; the third would end at 1.5 s: it holds only what 0.2 s pays for
-    assert time.monotonic() - started < 1.4
-    assert [len(call) for call in inner.calls][:2] == [5, 5] and len(inner.calls[2]) < 5
+    # slices of 5 windows end at 0.5 and 1.0 s; a third of 5 would end at 1.5 s: the slices after 1.0 s hold only
+    # what the time left pays for (at most 2 windows), so the request ends within one window (0.1 s) of its deadline
+    sizes = [len(call) for call in inner.calls]
+    assert sizes[:2] == [5, 5] and sizes[2:] and all(size <= 2 for size in sizes[2:]), sizes
+    assert 1.2 <= clock.now - started <= 1.3 + 1e-9
 
 
 def metered_tokens(sentencepiece_model: Path, sentence: str) -> list[int]:
@@ -238,9 +263,9 @@ def test_one_slice_at_a_time_near_the_deadline(sentencepiece_model: Path) -> Non
     started = time.monotonic()
     with deadline(1.0), pytest.raises(DeadlineExceededError):
         metered.translate([f"{sentence} {i}" for i in range(40)])
-    # two at once while more than three slices' time is left, then one at a time: it ends within about one slice
-    # (0.1 s) of the deadline, never with two slices started just before it
-    assert time.monotonic() - started < 1.2
+    # two at once while more than three slices' time is left, then one at a time (the concurrency), never with two
+    # slices started just before the deadline; the 40 slices would take 2 s two at a time: the deadline stopped it
+    assert time.monotonic() - started < 2.0
     assert inner.concurrency[:2] == [1, 2] and inner.concurrency[-2:] == [1, 1], inner.concurrency
 
 
