@@ -38,6 +38,8 @@ def texts(text: str, language: str = "pt") -> list[str]:
 
 
 # (text, expected sentences); one case per rule, Portuguese unless the id says otherwise
+# The ids are ASCII: pytest keeps the ids it escaped in the parametrize mark, and a second session in the same
+# process (mutmut collects, then runs the tests it chose) escapes them again, so a non-ASCII id is not found.
 CASES = {
     # terminators
     "period": ("Olá mundo. Tudo bem.", ["Olá mundo.", "Tudo bem."]),
@@ -91,10 +93,10 @@ CASES = {
     "Av.": ("Fica na Av. Paulista, 100.", ["Fica na Av. Paulista, 100."]),
     "R.": ("Fica na R. Augusta, 10.", ["Fica na R. Augusta, 10."]),
     "n.": ("A lei n. 8666 vale.", ["A lei n. 8666 vale."]),
-    "nº.": ("O decreto nº. 7 caiu.", ["O decreto nº. 7 caiu."]),
+    "n-ordinal.": ("O decreto nº. 7 caiu.", ["O decreto nº. 7 caiu."]),
     "p.": ("Veja na p. 45 do livro.", ["Veja na p. 45 do livro."]),
-    "pág.": ("Veja na pág. 12 do livro.", ["Veja na pág. 12 do livro."]),
-    "págs.": ("Veja nas págs. 3 a 5.", ["Veja nas págs. 3 a 5."]),
+    "pag.": ("Veja na pág. 12 do livro.", ["Veja na pág. 12 do livro."]),
+    "pags.": ("Veja nas págs. 3 a 5.", ["Veja nas págs. 3 a 5."]),
     "inc.": ("O inc. II do artigo.", ["O inc. II do artigo."]),
     "ex.": ("Há vizinhos, por ex. Brasil e Argentina.", ["Há vizinhos, por ex. Brasil e Argentina."]),
     "vol.": ("Saiu o vol. 3 da série.", ["Saiu o vol. 3 da série."]),
