@@ -124,6 +124,9 @@ def test_topic_rules(tmp_path: Path, body: str, expected: str) -> None:
         ("{id: bad, pt: [5]}", "term 'bad': pt: every form must be a non-empty string (quote it), got 5"),
         ("{id: bad, pt: ['  ']}", "term 'bad': pt: every form must be a non-empty string (quote it), got '  '"),
         ("{id: bad, pt: ['--']}", "term 'bad': pt: '--': a literal needs at least one letter or digit"),
+        # '*' is no letter: alone it is no literal, and inside a word (even of capitals) it is refused.
+        ("{id: bad, pt: ['*']}", "term 'bad': pt: '*': a literal needs at least one letter or digit"),
+        ("{id: bad, pt: ['XX*XX']}", "term 'bad': pt: 'XX*XX': '*' may only end a word (as in 'hacker*')"),
         ("{id: bad, pt: ['re:']}", "term 'bad': pt: 're:': empty pattern"),
         ("{id: bad, pt: ['re:(gol)']}",
          "term 'bad': pt: 're:(gol)': capturing groups are not allowed in a regex term, use (?:...)"),
@@ -386,6 +389,13 @@ def test_a_bad_regex_names_the_position_in_the_pattern_written(tmp_path: Path, t
         (HEAD + "    exclusions:\n      - futebol de praia\n",
          ":7: topic 'sports': exclusion #1 must be a mapping, got str"),
         (HEAD + "    include:\n      - football\n", ":7: topic 'sports': include #1 must be a mapping, got str"),
+        # The second item names its own line, not the first's (nor the last's for the first).
+        (HEAD + "    exclusions:\n      - {pt: [praia]}\n      - futebol de praia\n",
+         ":8: topic 'sports': exclusion #2 must be a mapping, got str"),
+        (HEAD + "    include:\n      - football\n      - {topic: news}\n",
+         ":7: topic 'sports': include #1 must be a mapping, got str"),
+        (HEAD + "    include:\n      - {topic: news}\n      - football\n",
+         ":8: topic 'sports': include #2 must be a mapping, got str"),
         ("topics:\n  - sports\n", ":2: topic '#1': topic #1 must be a mapping, got str"),
     ],
 )
@@ -436,6 +446,7 @@ def test_what_a_file_leaves_out(tmp_path: Path) -> None:
     taxonomy = load_taxonomy(write(tmp_path, body))
     sports, news = taxonomy.topics
     assert (sports.label, sports.description, sports.threshold, news.threshold) == ("Sports", "Games.", 0.25, 0.75)
+    assert news.description == ""
     first, gol = sports.terms
     assert (first.id, first.concept, first.weight, first.case, first.groups, first.near) == (
         "acao desportiva", "acao desportiva", 1.0, "insensitive", (), None)
@@ -482,3 +493,24 @@ def test_iptc_codes_and_labels_are_tidied(tmp_path: Path) -> None:
     body = IPTC_HEAD + "      - {code: ' medtop:20001065 ', label: '  FOOTBALL ', relation: narrower}\n"
     topic = load_taxonomy(write(tmp_path, body), iptc=VOCABULARY).topic("sports")
     assert topic.iptc == (IptcRef("medtop:20001065", "football", "narrower"),)
+
+
+def test_a_topic_may_have_includes_and_no_terms(tmp_path: Path) -> None:
+    body = "topics:\n  - id: all\n    label: All\n    include: [{topic: news}]\n" + OTHER
+    topic = load_taxonomy(write(tmp_path, body)).topic("all")
+    assert (topic.terms, topic.includes) == ((), (Include("news", None, 1.0, 0.0),))
+
+
+# --- YAML that is no taxonomy's: refused as invalid YAML, with PyYAML's own words ---------------------------------
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # A key is built whole before it is checked: the set is named with its members.
+        ("? !!set {a: null}\n: 1\n", "unhashable key {'a'}"),
+        # A node that contains itself is refused, inside a list too.
+        ("- &b !!omap [{k: *b}]\n", "found unconstructable recursive node"),
+    ],
+)
+def test_yaml_that_cannot_be_built(tmp_path: Path, body: str, expected: str) -> None:
+    assert refusal(tmp_path, body) == f': invalid YAML: {expected}\n  in "<unicode string>", line 1, column 3'
