@@ -49,6 +49,9 @@ _WORD_CHAR = re.compile(r"\w")
 
 _TERM_KEYS = frozenset({"id", "concept", "weight", "case", "groups", "near"})
 _EXCLUSION_KEYS = frozenset({"case"})
+# A term's fields that an exclusion copied from a term may carry; 'id' would otherwise be read as Indonesian forms.
+_TERM_ONLY_KEYS = _TERM_KEYS - _EXCLUSION_KEYS
+_LANGUAGE_KEYS = "a two-letter language code or 'any'"
 _TOPIC_KEYS = frozenset(
     {"id", "label", "description", "threshold", "terms", "exclusions", "requires", "include", "iptc"}
 )
@@ -375,8 +378,7 @@ class _Parser:
                 continue
             if not isinstance(key, str) or not (key in _ANY_ALIASES or _LANGUAGE.fullmatch(key)):
                 self.fail(
-                    f"{what}: unknown field {key!r} (expected {', '.join(sorted(reserved))}, "
-                    "a two-letter language code or 'any')"
+                    f"{what}: unknown field {key!r} (expected {', '.join(sorted(reserved))}, {_LANGUAGE_KEYS})"
                 )
             language = ANY_LANGUAGE if key in _ANY_ALIASES else key
             values = [value] if isinstance(value, str) else value
@@ -447,6 +449,12 @@ class _Parser:
         what = f"exclusion #{number}"
         if not isinstance(raw, dict):
             self.fail(f"{what} must be a mapping, got {_kind(raw)}")
+        for key in raw:
+            if key in _TERM_ONLY_KEYS:
+                self.fail(
+                    f"{what}: unknown field {key!r} (expected {', '.join(sorted(_EXCLUSION_KEYS))}, {_LANGUAGE_KEYS}; "
+                    f"an exclusion has no {key!r})"
+                )
         case = self.case_rule(raw, what)
         return Exclusion(case, self.forms(raw, what, case, _EXCLUSION_KEYS))
 

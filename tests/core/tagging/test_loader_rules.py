@@ -216,8 +216,16 @@ def test_group_rules(tmp_path: Path, body: str, expected: str) -> None:
          f":8: topic 'sports': exclusion #2: unknown case rule 'shouty' {CASES}"),
         ("      - {pt: [praia], colour: red}\n",
          f":7: topic 'sports': exclusion #1: unknown field 'colour' {EXCLUSION_FIELDS}"),
+        # A term's fields, as in a term copied into the exclusions, are named as such: 'id' is no language (Indonesian).
         ("      - {weight: 2, pt: [praia]}\n",
-         f":7: topic 'sports': exclusion #1: unknown field 'weight' {EXCLUSION_FIELDS}"),
+         ":7: topic 'sports': exclusion #1: unknown field 'weight' (expected case, a two-letter language code or "
+         "'any'; an exclusion has no 'weight')"),
+        ("      - {pt: [praia]}\n      - {id: beach, pt: [futebol de praia]}\n",
+         ":8: topic 'sports': exclusion #2: unknown field 'id' (expected case, a two-letter language code or 'any'; "
+         "an exclusion has no 'id')"),
+        ("      - {pt: [praia], case: sensitive, concept: beach}\n",
+         ":7: topic 'sports': exclusion #1: unknown field 'concept' (expected case, a two-letter language code or "
+         "'any'; an exclusion has no 'concept')"),
         ("      - {case: sensitive}\n",
          ":7: topic 'sports': exclusion #1: no forms (give at least one language, e.g. 'pt: [...]')"),
         ("      - {pt: ['re:(praia)']}\n",
