@@ -478,9 +478,13 @@ def _form_problem(form: Form, case: str) -> str | None:
         return None
     try:  # as written first, so that an error's position is the author's (and the wrapper balances nothing)
         re.compile(form.text)
-        compiled = re.compile(form_source(form, case))
     except re.error as exc:
         return f"bad regex: {exc}"
+    try:  # then as the tagger uses it: accents folded, in a group with the topic's other forms
+        compiled = re.compile(form_source(form, case))
+    except re.error as exc:  # a position here would be in the folded, grouped pattern, not in the author's
+        hint = " (scope the flag, as in (?i:...), or leave it to 'case')" if "global flags" in exc.msg else ""
+        return f"bad regex once its accents are folded and it is put in a group: {exc.msg}{hint}"
     if compiled.groups:
         return "capturing groups are not allowed in a regex term, use (?:...)"
     if compiled.fullmatch(""):

@@ -390,6 +390,24 @@ def test_a_bad_regex_names_the_position_in_the_pattern_written(tmp_path: Path, t
     assert refusal(tmp_path, f"{HEAD}      - {term}\n") == f":6: topic 'sports': term 'bad': {expected}"
 
 
+GLOBAL_FLAG = "global flags not at the start of the expression (scope the flag, as in (?i:...), or leave it to 'case')"
+
+
+@pytest.mark.parametrize(
+    ("written", "case", "problem"),
+    [  # each a regex as written
+        ("re:(?i)K", "insensitive", GLOBAL_FLAG),  # a global flag is no longer at the start once grouped
+        ("re:(?i)k", "sensitive", GLOBAL_FLAG),
+        ("re:\\İ", "insensitive", "bad escape \\I"),  # folded, the escaped İ is \I
+    ],
+)
+def test_a_regex_that_breaks_once_folded_or_grouped_names_no_position(tmp_path: Path, written: str, case: str,
+                                                                        problem: str) -> None:
+    assert refusal(tmp_path, f"{HEAD}      - {{id: bad, case: {case}, pt: ['{written}']}}\n") == (
+        f":6: topic 'sports': term 'bad': pt: {written!r}: bad regex once its accents are folded and it is put in "
+        f"a group: {problem}")
+
+
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
