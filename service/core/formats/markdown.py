@@ -175,13 +175,18 @@ class _Walk(VisibleText[Ref]):
             begin = self.line_starts[number]
             end = self.line_starts[number + 1] if number + 1 < len(self.line_starts) else len(self.body)
             begin = max(begin, self.cursor.get(number, begin))
-            found, text, escapes, indent = self.body.find(line, begin, end), line, [], 0
-            if found < 0:  # as markdown-it rewrote it: without the spaces of a tab, or with a cell's pipes unescaped
+            found, text, escapes, indent = -1, line, [], 0
+            if "|" in line and token.map[1] - token.map[0] == 1:
+                # a table cell (one line) whose `\|` markdown-it unescaped: searched as it was written before the cell
+                # as markdown-it gives it, which is in the source too when it starts with the pipe ("|b" in "\|b")
+                found = self.body.find(line.replace("|", "\\|"), begin, end)
+                if found >= 0:
+                    text, escapes = line.replace("|", "\\|"), [at for at, char in enumerate(line) if char == "|"]
+            if found < 0:
+                found = self.body.find(line, begin, end)
+            if found < 0:  # as markdown-it rewrote it: without the spaces of a tab
                 indent = len(line) - len(line.lstrip(" "))
                 text = line[indent:]
-                if "|" in text and token.map[1] - token.map[0] == 1:  # a table cell (one line) with escaped pipes
-                    escapes = [indent + at for at, char in enumerate(text) if char == "|"]
-                    text = text.replace("|", "\\|")
                 found = self.body.find(text, begin, end)
                 if found < 0:
                     return None

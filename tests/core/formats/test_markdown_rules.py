@@ -221,3 +221,88 @@ def test_text_the_translation_puts_after_inline_code_that_ends_a_sentence_stays_
 def test_a_paragraph_whose_lines_markdown_it_rewrites_is_still_translated(
         source: str, sentences: list[str], expected: str) -> None:
     assert _render(source, sentences) == expected
+
+
+def test_text_after_inline_code_that_ends_a_sentence_in_an_html_block_stays_after_it() -> None:
+    # the period goes in a text node written after <code>; the paragraph after the HTML block is still translated
+    source = "<div>Use <code>ls</code></div>\n\nTexto.\n"
+    assert _render(source, ["Run ls.", "Text."]) == "<div>Run <code>ls</code>.</div>\n\nText.\n"
+
+
+def test_text_written_at_one_place_stays_in_the_order_it_was_written() -> None:
+    # a sentence ends with the code (its period goes right after it) and the next one starts in the emphasis right
+    # after the code, with a space the source had not: both are written at the same place, the period first
+    layout = parse("Use `ls`*Agora* sim.\n", "markdown")
+    assert layout.visible_text == "Use lsAgora sim."
+    assert layout.render("Run ls. Now yes.", [(0, 6, 0, 7), (6, 16, 8, 16)], []) == "Run `ls`. *Now* yes.\n"
+
+
+def test_inline_html_code_inside_inline_html_code_leaves_the_outer_one_protected() -> None:
+    # closing <kbd> leaves <code> open: "c" is code still, kept as it is, not given a translated word
+    layout = parse("Use <code>a<kbd>b</kbd>c</code> agora.\n", "markdown")
+    assert layout.visible_text == "Use abc agora."
+    assert [layout.visible_text[a:b] for a, b in layout.protected] == ["a", "b", "c"]
+    out = _render("Use <code>a<kbd>b</kbd>c</code> agora.\n", ["Now run abc."])
+    assert out == "Now run <code>a<kbd>b</kbd>c</code>.\n"
+
+
+@pytest.mark.parametrize(("source", "sentence", "expected"), [
+    # an escape or an entity inside emphasis is inside it: the space after it stays inside too
+    ("Veja *&amp;dois* três.\n", "See & two three.", "See *&amp; two* three.\n"),
+    ("Veja *\\*dois* três.\n", "See * two three.", "See *\\* two* three.\n"),
+    # an image opens no element: after emphasis, the text after the image is outside the emphasis ...
+    ("*um*![](x)dois três.\n", "one two three.", "*one*![](x) two three.\n"),
+    # ... and inside emphasis it does not close it
+    ("*um![](x)dois* três.\n", "one two three.", "*one ![](x)two* three.\n"),
+])
+def test_escapes_entities_and_images_neither_open_nor_close_an_element(
+        source: str, sentence: str, expected: str) -> None:
+    assert _render(source, [sentence]) == expected
+
+
+def test_a_stray_run_of_asterisks_keeps_its_asterisks() -> None:
+    # "**" between spaces opens no emphasis: both asterisks are kept, none is given a translated word
+    assert _render("Um ** dois.\n", ["One ** two."]) == "One ** two.\n"
+    assert _render("Um ** dois.\n", ["One two."]) == "One ** two.\n"
+
+
+@pytest.mark.parametrize(("source", "sentences", "expected"), [
+    # a one-line paragraph with a pipe, at the very start of the source: it is found as written
+    ("Sim | não.\n", ["Yes | no."], "Yes \\| no.\n"),
+    # a table without outer pipes: its first cell, escaped pipe and all, starts the source
+    ("sim \\| não | certo\n---|---\n", ["yes | no", "right"], "yes \\| no | right\n---|---\n"),
+    # an escaped pipe in a row of the body, not only in the header row
+    ("| a | b |\n|---|---|\n| sim \\| não | certo |\n", ["A", "B", "yes | no", "right"],
+     "| A | B |\n|---|---|\n| yes \\| no | right |\n"),
+    # two equal cells with escaped pipes: each is found at its own place
+    ("| a \\| b | a \\| b |\n|---|---|\n", ["x | y", "z | w"], "| x \\| y | z \\| w |\n|---|---|\n"),
+    # a pipe in a line indented with a tab, in a paragraph of two lines: no table cell, its pipe was never escaped
+    ("- um\n\tdois | três\n", ["one two | three"], "- one\n\ttwo \\| three\n"),
+    # the text of a line indented with a tab is also in a paragraph before it: it is found in its own line
+    ("dois\n\n- um\n\tdois\n", ["two", "one three"], "two\n\n- one\n\tthree\n"),
+    # a line indented with a tab, then another line: the one after it is found too
+    ("- um\n\tdois\n\ttrês\n", ["one two three"], "- one\n\ttwo\n\tthree\n"),
+    # what follows the tab is all the line has: an "X" (which is no indentation), a no-break space
+    ("- um\n\tX\n", ["one Y"], "- one\n\tY\n"),
+    ("- um\n\t\xa0\n\tdois\n", ["one \xa0 two"], "- one\n\t\xa0\n\ttwo\n"),
+])
+def test_each_line_of_a_paragraph_is_found_at_its_own_place(
+        source: str, sentences: list[str], expected: str) -> None:
+    assert _render(source, sentences) == expected
+
+
+@pytest.mark.parametrize(("source", "sentences", "expected"), [
+    # "|sim" as written is also in "\|sim": the cell starts at its backslash, which the translation's pipe keeps
+    ("| \\|sim | certo |\n|---|---|\n", ["|yes", "right"], "| \\|yes | right |\n|---|---|\n"),
+    ("| x | \\| grep a |\n|---|---|\n", ["x", "| grep b"], "| x | \\| grep b |\n|---|---|\n"),
+])
+def test_a_table_cell_that_starts_with_an_escaped_pipe_keeps_it_escaped(
+        source: str, sentences: list[str], expected: str) -> None:
+    assert _render(source, sentences) == expected
+
+
+def test_a_paragraph_markdown_it_rewrote_past_recognition_is_never_written_over_another_one() -> None:
+    # markdown-it reads a NUL character as U+FFFD: the first paragraph is not found as written, and its text is
+    # found in the second one only; that one keeps its own translation, once
+    out = _render("Um\0\n\nUm\ufffd\n", ["One", "Two"])
+    assert out.split("\n\n")[1:] == ["Two\n"]
