@@ -285,6 +285,13 @@ def test_a_stray_run_of_asterisks_keeps_its_asterisks() -> None:
     # what follows the tab is all the line has: an "X" (which is no indentation), a no-break space
     ("- um\n\tX\n", ["one Y"], "- one\n\tY\n"),
     ("- um\n\t\xa0\n\tdois\n", ["one \xa0 two"], "- one\n\t\xa0\n\ttwo\n"),
+    ("- um\n\t\xa0\n\tdois\n", ["one X two"], "- one\n\tX\n\ttwo\n"),  # the no-break space is a word's slot
+    # a one-line paragraph with a pipe is found as written, not as the escaped text of a paragraph after it
+    ("Sim | não.\n\nSim \\| não.\n", ["Yes | no.", "Yes | no!"], "Yes \\| no.\n\nYes \\| no!\n"),
+    # the next cell is searched after the whole of the previous one, its backslashes included
+    ("| a \\| b | b |\n|---|---|\n", ["x | y", "z"], "| x \\| y | z |\n|---|---|\n"),
+    # a text that ends with an escaped pipe ends after it
+    ("| sim \\|*não* | certo |\n|---|---|\n", ["yes | no", "right"], "| yes \\| *no* | right |\n|---|---|\n"),
 ])
 def test_each_line_of_a_paragraph_is_found_at_its_own_place(
         source: str, sentences: list[str], expected: str) -> None:
