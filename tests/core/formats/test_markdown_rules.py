@@ -313,3 +313,13 @@ def test_a_paragraph_markdown_it_rewrote_past_recognition_is_never_written_over_
     # found in the second one only; that one keeps its own translation, once
     out = _render("Um\0\n\nUm\ufffd\n", ["One", "Two"])
     assert out.split("\n\n")[1:] == ["Two\n"]
+
+
+def test_a_paragraph_not_found_in_the_source_is_left_as_it_is_markup_and_all() -> None:
+    # (a NUL character, which markdown-it reads as U+FFFD) its image, emphasis, code and inline HTML are not placed
+    # anywhere in the source: nothing in it is rewritten, its image's description is no extra, and the paragraph
+    # after it is translated
+    source = "Um\0 ![Foto](f.png) *dois* `x` <b>três</b>.\n\nQuatro.\n"
+    assert parse(source, "markdown").extras == ()
+    out = _render(source, ["One two x three.", "Four."], [])
+    assert out == "Um\0 ![Foto](f.png) *dois* `x` <b>três</b>.\n\nFour.\n"
