@@ -106,6 +106,7 @@ _TABLES = {
     "pt": _table(
         "Sr. Sra. Srs. Sras. Srta. Dr. Dra. Drs. Dras. Prof. Profa. Profs. Eng. Enga. Exmo. Exma."
         " Dep. Sen. Gov. Pe. Av. R. n. nº. p. pp. pág. págs. séc. inc. ex. vol. tel. Ltda. Cia."
+        " Sto. Sta. fig. figs. Gen. Cel. Ten. Maj."
         " Mr. Mrs. Ms. Inc. Co. Corp. Ltd. Jr. St. vs. i.e. e.g.",
         "etc. EUA. a.C. d.C. art. arts. cap. jan. fev. mar. abr. mai. jun. jul. ago. set. out. nov. dez.",
     ),

@@ -86,6 +86,15 @@ CASES = {
     "Sra.": ("A Sra. Lima votou.", ["A Sra. Lima votou."]),
     "Srs.": ("Os Srs. Costa e Souza.", ["Os Srs. Costa e Souza."]),
     "Dr.": ("O Dr. House atendeu.", ["O Dr. House atendeu."]),
+    "Sta. (Santa)": ("Ele mora em Sta. Catarina desde 2010.", ["Ele mora em Sta. Catarina desde 2010."]),
+    "Sto. (Santo)": ("A igreja de Sto. Antônio abriu.", ["A igreja de Sto. Antônio abriu."]),
+    "fig.": ("Veja a fig. 3 do relatório.", ["Veja a fig. 3 do relatório."]),
+    "military ranks": ("O Gen. Heleno e o Cel. Lima falaram.", ["O Gen. Heleno e o Cel. Lima falaram."]),
+    "abbreviation after an opener": ("Falou com o médico (Dr. Silva) ontem.",
+                                     ["Falou com o médico (Dr. Silva) ontem."]),
+    "quote after an omission": ("Ele disse “não sei (...)” Outros discordam.",
+                                ["Ele disse “não sei (...)” Outros discordam."]),
+    "dash ending a paragraph": ("Ele saiu. —", ["Ele saiu. —"]),
     "Dra.": ("A Dra. Ana operou.", ["A Dra. Ana operou."]),
     "Prof.": ("O Prof. Carlos falou.", ["O Prof. Carlos falou."]),
     "Profa.": ("A Profa. Maria falou.", ["A Profa. Maria falou."]),
@@ -330,3 +339,28 @@ def test_pathological_input_stays_linear(text: str) -> None:
 ])
 def test_an_enumerator_of_up_to_three_digits_opens_a_sentence(text: str, expected: list[str]) -> None:
     assert [s.text for s in split_sentences(text, "pt").sentences] == expected
+
+
+def test_without_a_language_the_text_is_portuguese() -> None:
+    # "Col." is in English's table (Colonel), not in Portuguese's: only the union of all tables (an unknown
+    # language) keeps it; Portuguese's own table is the default
+    text = "Subiu o Col. Lima. Fim."
+    assert [s.text for s in split_sentences(text).sentences] == ["Subiu o Col.", "Lima.", "Fim."]
+    assert [s.text for s in split_sentences(text, "pt").sentences] == ["Subiu o Col.", "Lima.", "Fim."]
+    assert [s.text for s in split_sentences(text, "xx").sentences] == ["Subiu o Col. Lima.", "Fim."]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a paragraph without a full stop, then one with two sentences: nothing crosses the line
+    ("Olá\nMundo. Tudo bem.", [("Olá", 0, 3, 0), ("Mundo.", 4, 10, 1), ("Tudo bem.", 11, 20, 1)]),
+    # quotes or dashes that end a paragraph belong to its last sentence, whatever opens the next one
+    ('Ele disse. "\nNovo parágrafo.', [('Ele disse. "', 0, 12, 0), ("Novo parágrafo.", 13, 28, 1)]),
+    ("Ele saiu. —\n\nDepois voltou.", [("Ele saiu. —", 0, 11, 0), ("Depois voltou.", 13, 27, 1)]),
+])
+def test_sentences_never_cross_a_paragraph(text: str, expected: list[tuple[str, int, int, int]]) -> None:
+    seg = split_sentences(text, "pt")
+    assert [(s.text, s.start, s.end, s.paragraph) for s in seg.sentences] == expected
+
+
+def test_the_case_ids_are_ascii() -> None:
+    assert [name for name in CASES if not name.isascii()] == []  # see the comment above CASES
