@@ -346,7 +346,8 @@ def test_without_a_language_the_text_is_portuguese() -> None:
     # language) keeps it; Portuguese's own table is the default
     text = "Subiu o Col. Lima. Fim."
     assert [s.text for s in split_sentences(text).sentences] == ["Subiu o Col.", "Lima.", "Fim."]
-    assert [s.text for s in split_sentences(text, "pt").sentences] == ["Subiu o Col.", "Lima.", "Fim."]
+    for language in ("pt", "pt-BR", "PT_pt", " pt "):
+        assert [s.text for s in split_sentences(text, language).sentences] == ["Subiu o Col.", "Lima.", "Fim."]
     assert [s.text for s in split_sentences(text, "xx").sentences] == ["Subiu o Col. Lima.", "Fim."]
 
 
