@@ -82,8 +82,8 @@ def same_sentence(text: str, language: str, first: str, second: str) -> bool:
         ("O Flamengo jogou. As dívidas cresceram.", "pt", False),
         ("O Flamengo jogou!\nAs dívidas cresceram.", "pt", False),
         ('"O Flamengo jogou." As dívidas cresceram.', "pt", False),
-        ("Flamengo, says Gen. Souza, has debts.", "en", True),  # an English title
-        ("Flamengo, says Gen. Souza, has debts.", "pt", False),  # not a Portuguese one
+        ("Flamengo, says Capt. Souza, has debts.", "en", True),  # an English title
+        ("Flamengo, says Capt. Souza, has debts.", "pt", False),  # not a Portuguese one
     ],
 )
 def test_within_sentence_means_the_sentence_translation_uses(
