@@ -195,7 +195,12 @@ def run_mutmut(files: list[str], selection: str, children: int, budget: float | 
             # a usage error; the stats are saved, so a second run starts clean
             print("mutation: mutmut stopped after collecting new tests' stats; running it again", flush=True)
             return run_mutmut(files, selection, children, budget, only, retried=True)
-        print(text.replace("\r", "\n")[-3000:], flush=True)
+        lines = text.replace("\r", "\n").splitlines()
+        # pytest's own complaint (a test id it cannot find: "ERROR: not found: ...") comes before mutmut's traceback
+        # and its list of every test id, which the tail below is mostly made of
+        for line in [line for line in lines if line.startswith("ERROR: ")][:10]:
+            print(line, flush=True)
+        print("\n".join(lines)[-3000:], flush=True)
         raise SystemExit(f"mutation: mutmut failed (exit {process.returncode})")
     return True
 
