@@ -46,6 +46,7 @@ from service.core.terms import (
     merge,
     protect,
     restore,
+    sent_whole,
     translate_protected,
 )
 from service.core.terms.spans import EXTRA
@@ -558,7 +559,8 @@ class _ScoredCall:
         """A sentence's signals: the engine's for it, its alternatives with the terms put back (those that kept
         every placeholder); when it was translated in pieces around its terms (the fallback), the weakest piece's
         score and every piece's flags, and the whole sentence's alternatives that kept every placeholder."""
-        whole = self.results.get(masked.text)
+        # only a sentence sent whole has a result of its own: another document's text may be the same string
+        whole = self.results.get(masked.text) if sent_whole(masked) else None
         best = restore(masked, whole.text) if whole is not None else None
         alternatives: list[Alternative] = []
         for text, score in whole.alternatives if whole is not None else ():

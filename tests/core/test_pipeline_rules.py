@@ -315,3 +315,20 @@ def test_an_engine_giving_a_result_more_or_less_than_its_sentences_is_an_error(
     pipeline = Pipeline(LanguageDetector(), registry, tagger)
     with pytest.raises(ValueError, match="zip"):
         pipeline.translate("Frase um. Frase dois.", "pt")
+
+
+def test_a_sentence_of_terms_alone_has_no_engine_signals_even_when_another_text_is_its_masked_text(
+        packages_dir: Path, tagger: Tagger) -> None:
+    """'Llama.' (a term and a stop) never reaches the engine; masked it is '%s.', which another document of the
+    batch may say: that document's score, flags and alternatives are not this sentence's."""
+    engine = Scripted({"%s.": SentenceResult("%s.", -2.5, ("untranslated",), (("%s!", -3.0),))})
+    pipeline = scripted_pipeline(packages_dir, tagger, engine)
+    term_only = Document("Llama.", "pt", glossary=(GlossaryEntry("Llama"),), alternatives=2)
+    alone = pipeline.analyze_many([term_only], tag=False)[0]
+    placeholder, batched = pipeline.analyze_many([Document("%s.", "pt"), term_only], tag=False)
+    assert engine.asked[-1] == (["%s."], 3)
+    assert isinstance(alone, Analysis) and isinstance(batched, Analysis) and isinstance(placeholder, Analysis)
+    assert placeholder.translation.sentences[0].flags == ("untranslated",)
+    expected = SentencePair("Llama.", "Llama.", alone.translation.sentences[0].applied)
+    assert alone.translation.sentences == batched.translation.sentences == (expected,)
+    assert batched.translation.quality == Quality(None, 0)

@@ -24,6 +24,7 @@ from service.core.terms.masking import (
     fallback_units,
     protect,
     restore,
+    sent_whole,
     translate_protected,
 )
 from service.core.terms.spans import Span, find_spans
@@ -48,5 +49,6 @@ __all__ = [
     "merge",
     "protect",
     "restore",
+    "sent_whole",
     "translate_protected",
 ]

@@ -155,7 +155,7 @@ def assemble(masked: Masked, translations: Sequence[str]) -> Restored:
 
 def translate_protected(masked: Sequence[Masked], translate: Callable[[Sequence[str]], list[str]]) -> list[Restored]:
     """Translate masked sentences with at most two engine calls: all sentences, then all fallback units."""
-    needed = [index for index, item in enumerate(masked) if item.slots == () or _needs_engine(item)]
+    needed = [index for index, item in enumerate(masked) if sent_whole(item)]
     first = translate([masked[index].text for index in needed]) if needed else []
     results: list[Restored | None] = [None] * len(masked)
     for index, translated in zip(needed, first, strict=True):
@@ -167,6 +167,12 @@ def translate_protected(masked: Sequence[Masked], translate: Callable[[Sequence[
     for index, group in zip(retry, units, strict=True):
         results[index] = assemble(masked[index], [next(second) for _ in group])
     return [result for result in results if result is not None]
+
+
+def sent_whole(masked: Masked) -> bool:
+    """Whether translate_protected's first call has the masked sentence: one without terms, or one with text to
+    translate around placeholders (not a sentence of terms and punctuation, nor one taking the fallback at once)."""
+    return masked.slots == () or _needs_engine(masked)
 
 
 def _needs_engine(masked: Masked) -> bool:
