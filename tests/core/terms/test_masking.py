@@ -16,6 +16,7 @@ from service.core.terms.masking import (
     fallback_units,
     protect,
     restore,
+    sent_whole,
     translate_protected,
 )
 from service.core.translate import ArgosTranslator, DecodingOptions
@@ -122,6 +123,17 @@ def test_too_many_spans_go_straight_to_the_fallback() -> None:
     [result] = translate_protected([masked], engine.translate)
     assert engine.calls == [["fim"]]
     assert result.fallback and result.text == sentence.replace(" fim", " [en] fim")
+
+
+def test_sent_whole_is_what_the_first_call_has() -> None:
+    """Sentences without terms, and with text around their placeholders; not terms and punctuation alone, nor
+    a sentence with more spans than placeholders."""
+    assert sent_whole(protect("Sem termos aqui."))
+    assert sent_whole(protect("..."))  # no letters, no terms: the engine still gets it
+    assert sent_whole(protect("O Llama 3 chegou.", GLOSSARY))
+    assert not sent_whole(protect("Llama 3, v1.2.", GLOSSARY))
+    too_many = protect(" ".join(f"v{n}.0" for n in range(len(PRINTF) + 1)) + " fim")
+    assert too_many.direct and not sent_whole(too_many)
 
 
 def test_assemble_needs_one_translation_per_unit() -> None:
