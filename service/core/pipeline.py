@@ -557,14 +557,17 @@ class _ScoredCall:
 
     def signals(self, masked: Masked) -> _Signals:
         """A sentence's signals: the engine's for it, its alternatives with the terms put back (those that kept
-        every placeholder); when it was translated in pieces around its terms (the fallback), the weakest piece's
-        score and every piece's flags, and the whole sentence's alternatives that kept every placeholder."""
+        every placeholder and are not blank); when it was translated in pieces around its terms (the fallback), the
+        weakest piece's score and every piece's flags, and the whole sentence's alternatives that kept every
+        placeholder."""
         # only a sentence sent whole has a result of its own: another document's text may be the same string
         whole = self.results.get(masked.text) if sent_whole(masked) else None
         best = restore(masked, whole.text) if whole is not None else None
         alternatives: list[Alternative] = []
         for text, score in whole.alternatives if whole is not None else ():
             back = restore(masked, text)
+            if back is not None and not back.text.strip():
+                continue  # a hypothesis that ended at once translates nothing
             if back is not None and back.text not in {best.text if best else "", *(a.target for a in alternatives)}:
                 alternatives.append(Alternative(back.text, score))
         if whole is not None and best is not None:

@@ -332,3 +332,19 @@ def test_a_sentence_of_terms_alone_has_no_engine_signals_even_when_another_text_
     expected = SentencePair("Llama.", "Llama.", alone.translation.sentences[0].applied)
     assert alone.translation.sentences == batched.translation.sentences == (expected,)
     assert batched.translation.quality == Quality(None, 0)
+
+
+def test_an_empty_hypothesis_is_no_alternative(packages_dir: Path, tagger: Tagger) -> None:
+    """A beam hypothesis that ended at once translates nothing: not offered, whether the sentence was translated
+    whole or in pieces around its terms."""
+    engine = Scripted({
+        "Frase um.": SentenceResult("Sentence one.", -0.5, (), (("", -0.4), (" ", -0.6), ("One sentence.", -0.7))),
+        "O modelo %s chegou.": SentenceResult("The model arrived.", -0.3, (),
+                                              (("", -0.2), ("The model %s came.", -0.6))),
+    })
+    pipeline = scripted_pipeline(packages_dir, tagger, engine)
+    whole = pipeline.translate("Frase um.", "pt", alternatives=3).sentences[0]
+    assert not whole.fallback and whole.alternatives == (Alternative("One sentence.", -0.7),)
+    pieces = pipeline.translate("O modelo Llama chegou.", "pt", glossary=[GlossaryEntry("Llama")],
+                                alternatives=3).sentences[0]
+    assert pieces.fallback and pieces.alternatives == (Alternative("The model Llama came.", -0.6),)
