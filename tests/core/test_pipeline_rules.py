@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from service.core.detect import Detection, LanguageDetector
-from service.core.exceptions import UnsupportedLanguageError
+from service.core.exceptions import DocumentTooLongError, LanguageNotDetectedError, UnsupportedLanguageError
+from service.core.formats import parse
 from service.core.lru import BoundedLru, str_bytes
 from service.core.models import WARM_UP_TEXT, ModelRegistry
 from service.core.pipeline import (
@@ -348,3 +349,113 @@ def test_an_empty_hypothesis_is_no_alternative(packages_dir: Path, tagger: Tagge
     pieces = pipeline.translate("O modelo Llama chegou.", "pt", glossary=[GlossaryEntry("Llama")],
                                 alternatives=3).sentences[0]
     assert pieces.fallback and pieces.alternatives == (Alternative("The model Llama came.", -0.6),)
+
+
+# tags see the translation of a translated document only
+
+
+def test_tags_see_the_translation_of_a_translated_document_only(packages_dir: Path, tagger: Tagger) -> None:
+    engine = Scripted({"O Banco Central subiu a taxa de juros.": SentenceResult(
+        "The Central Bank raised interest rates.")})
+    pipeline = scripted_pipeline(packages_dir, tagger, engine)
+    translated = pipeline.analyze(Document("O Banco Central subiu a taxa de juros.", "pt"))
+    assert [(e.field, e.term) for e in translated.tags[0].evidence] == [
+        ("source", "Banco Central"), ("source", "taxa de juros"),
+        ("translation", "Central Bank"), ("translation", "interest rates")]
+    english = pipeline.analyze(Document("<p>The Central Bank raised interest rates.</p>", "en", None, "html"))
+    assert not english.translation.translated and english.translation.format == "html"
+    assert [(e.field, e.term) for e in english.tags[0].evidence] == [
+        ("source", "Central Bank"), ("source", "interest rates")]
+
+
+# max_chars with glossary targets; documents parsed elsewhere are not cached; the undetected language's message
+
+
+def test_glossary_targets_that_grow_the_text_past_max_chars_refuse_the_document(packages_dir: Path,
+                                                                                tagger: Tagger) -> None:
+    pipeline, factory = make_pipeline(packages_dir, tagger)
+    html = '<p>O modelo Llama chegou.</p><img alt="Llama">'  # visible 22 characters, the alt 5
+    glossary = (GlossaryEntry("Llama", "Llama Grande"),)  # 7 more characters, twice
+    pipeline.max_chars = 40
+    [result] = pipeline.analyze_many([Document(html, "pt", None, "html", glossary)])
+    assert isinstance(result, DocumentTooLongError)
+    assert (result.length, result.limit) == (41, 40)
+    assert str(result) == "the text with its glossary targets has 41 characters; the limit is 40 (PONTE_MAX_CHARS)"
+    assert factory.engines["pt"].calls == [[WARM_UP_TEXT]]  # nothing of it reached the engine
+    pipeline.max_chars = 41  # exactly at the limit: translated, the alt text with its target too
+    translated = pipeline.translate(html, "pt", "html", glossary)
+    assert translated.text == '<p>[en] O modelo Llama Grande chegou.</p><img alt="Llama Grande">'
+    exactly = "A" * 39 + " b."  # 42 characters, no glossary
+    pipeline.max_chars = 42
+    assert pipeline.translate(exactly, "pt").text == f"[en] {exactly}"
+    assert isinstance(pipeline.analyze_many([Document(exactly + "c", "pt")])[0], DocumentTooLongError)
+
+
+def test_the_extras_are_masked_with_the_documents_glossary(packages_dir: Path, tagger: Tagger) -> None:
+    pipeline, factory = make_pipeline(packages_dir, tagger)
+    html = '<p>Uma frase.</p><img alt="O modelo Llama">'
+    translated = pipeline.translate(html, "pt", "html", [GlossaryEntry("Llama", "LLAMA")])
+    assert translated.text == '<p>[en] Uma frase.</p><img alt="[en] O modelo LLAMA">'
+    assert factory.engines["pt"].calls[-1] == ["Uma frase.", "O modelo %s"]
+
+
+def test_a_document_parsed_elsewhere_is_not_cached(packages_dir: Path, tagger: Tagger) -> None:
+    pipeline, factory = make_pipeline(packages_dir, tagger)
+    pipeline.documents = BoundedLru(100_000)
+    parsed = parse("<p>Outra frase daqui.</p>", "html")
+    from_file = pipeline.analyze(Document("Uma frase.", "pt", None, "html", layout=parsed))
+    assert from_file.translation.visible_text == "[en] Outra frase daqui."
+    plain = pipeline.analyze(Document("Uma frase.", "pt", None, "html"))
+    assert plain.translation.visible_text == "[en] Uma frase."
+    assert len(factory.engines["pt"].calls) == 3
+
+
+def test_an_undetected_language_says_what_to_do(packages_dir: Path, tagger: Tagger) -> None:
+    pipeline, _ = make_pipeline(packages_dir, tagger)
+    with pytest.raises(LanguageNotDetectedError) as raised:
+        pipeline.translate("12345 !!!")
+    assert str(raised.value) == "no language could be detected in this text; give source_language explicitly"
+
+
+# timings, on a clock that only the engine (0.5 s a call) and the model look-ups (0.25 s) move
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+
+class Slow(FakeTranslator):
+    def __init__(self, clock: Clock) -> None:
+        super().__init__()
+        self.clock = clock
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        self.clock.now += 0.5
+        return super().translate(sentences)
+
+
+def test_timings_share_the_engine_call_by_sentences(packages_dir: Path, tagger: Tagger,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = Clock()
+    registry = ModelRegistry(packages_dir, "en", lambda package: Slow(clock), required=("pt",))
+    registry.load_all()
+    pipeline = Pipeline(LanguageDetector(), registry, tagger)
+    monkeypatch.setattr("service.core.pipeline.time", clock)
+    lookup = registry.engine
+
+    def slow_lookup(language: str) -> object:
+        clock.now += 0.25  # outside every stage: counts in a lone document's total only
+        return lookup(language)
+
+    monkeypatch.setattr(registry, "engine", slow_lookup)
+    one, two = pipeline.analyze_many([Document("Primeira frase aqui.", "pt"),
+                                      Document("Segunda frase aqui. Terceira frase aqui.", "pt")], tag=False)
+    assert isinstance(one, Analysis) and isinstance(two, Analysis)
+    assert one.timings_ms == Timings(0.0, 166.67, 0.0, 166.67)  # 500 ms, one sentence of three
+    assert two.timings_ms == Timings(0.0, 333.33, 0.0, 333.33)
+    alone = pipeline.analyze(Document("Quarta frase aqui.", "pt"))
+    assert alone.timings_ms == Timings(0.0, 500.0, 0.0, 1000.0)  # the whole call: two look-ups and the engine
