@@ -459,3 +459,17 @@ def test_timings_share_the_engine_call_by_sentences(packages_dir: Path, tagger: 
     assert two.timings_ms == Timings(0.0, 333.33, 0.0, 333.33)
     alone = pipeline.analyze(Document("Quarta frase aqui.", "pt"))
     assert alone.timings_ms == Timings(0.0, 500.0, 0.0, 1000.0)  # the whole call: two look-ups and the engine
+
+
+@pytest.mark.parametrize(("html", "sent", "applied"), [
+    ("<p>Frase um.<code>&nbsp;Nome</code> frase dois.</p>", ["Frase um.", "%s frase dois."], [(), ("Nome",)]),
+    ("<p><code>Nome.&nbsp;</code>Frase dois aqui.</p>", ["Frase dois aqui."], [("Nome.",), ()]),
+], ids=["range-starts-at-a-sentence-end", "range-ends-at-a-sentence-start"])
+def test_a_protected_range_flush_against_a_sentence_boundary_masks_only_the_sentence_it_overlaps(
+        packages_dir: Path, tagger: Tagger, html: str, sent: list[str], applied: list[tuple[str, ...]]) -> None:
+    """A no-break space is no HTML whitespace (it stays in the protected range) but ends a sentence: the range
+    starts where the first sentence ends, or ends where the next one starts, and masks only the one it overlaps."""
+    pipeline, factory = make_pipeline(packages_dir, tagger)
+    translation = pipeline.translate(html, "pt", "html")
+    assert factory.engines["pt"].calls[-1] == sent
+    assert [tuple(a.text for a in s.applied) for s in translation.sentences] == applied
