@@ -33,7 +33,7 @@ def parse(data: bytes, where: str, *, html_entities: bool = False) -> etree._Ele
     try:
         tree = etree.ElementTree(etree.fromstring(data, _parser()))
     except etree.XMLSyntaxError as exc:
-        if "amplification" in (exc.msg or "") or "entity loop" in (exc.msg or "").lower():
+        if "amplification" in (exc.msg or "") or "entity reference loop" in (exc.msg or "").lower():
             raise UnsafeFileError(f"{where}: {exc.msg}; refused") from None
         raise MalformedFileError(f"{where} is not well-formed XML ({exc.msg})") from None
     except ValueError as exc:
@@ -55,7 +55,8 @@ def serialise(tree: etree._ElementTree, original: bytes) -> bytes:
     body = etree.tostring(tree, encoding=encoding, xml_declaration=False)
     head = b""
     start = original.find(b"<?xml")
-    if start == 0 or (start > 0 and original[:start] in (b"\xef\xbb\xbf",)):
+    is_declaration = original[start + 5:start + 6].isspace()  # not <?xml-stylesheet ...?>, a PI the body keeps
+    if (start == 0 or (start > 0 and original[:start] in (b"\xef\xbb\xbf",))) and is_declaration:
         end = original.find(b"?>", start)
         head = original[: end + 2]
         rest = original[end + 2:]
