@@ -566,9 +566,9 @@ class _ScoredCall:
         alternatives: list[Alternative] = []
         for text, score in whole.alternatives if whole is not None else ():
             back = restore(masked, text)
-            if back is not None and not back.text.strip():
-                continue  # a hypothesis that ended at once translates nothing
-            if back is not None and back.text not in {best.text if best else "", *(a.target for a in alternatives)}:
+            if back is None or not back.text.strip():
+                continue  # a placeholder lost, or a hypothesis that ended at once: it translates nothing
+            if back.text not in {best.text if best else "", *(a.target for a in alternatives)}:
                 alternatives.append(Alternative(back.text, score))
         if whole is not None and best is not None:
             return _Signals(whole.score, whole.flags, tuple(alternatives))

@@ -33,9 +33,10 @@ def parse(data: bytes, where: str, *, html_entities: bool = False) -> etree._Ele
     try:
         tree = etree.ElementTree(etree.fromstring(data, _parser()))
     except etree.XMLSyntaxError as exc:
+        message = exc.msg or ""
         # libxml2 2.14 says "Detected an entity reference loop"; other versions "Entity loop"
-        if "amplification" in (exc.msg or "") or any(loop in (exc.msg or "").lower()
-                                                       for loop in ("entity reference loop", "entity loop")):
+        loop = any(words in message.lower() for words in ("entity reference loop", "entity loop"))
+        if "amplification" in message or loop:
             raise UnsafeFileError(f"{where}: {exc.msg}; refused") from None
         raise MalformedFileError(f"{where} is not well-formed XML ({exc.msg})") from None
     except ValueError as exc:
