@@ -21,6 +21,7 @@ without a recorded score is reported, not checked.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import shutil
@@ -327,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="run again only this selection's mutants with this status (survived, timeout...)")
     parser.add_argument("--survivors-of", choices=sorted(SELECTIONS),
                         help="run only the mutants that survived that selection (and take its kills as kills)")
+    parser.add_argument("--module", action="append", metavar="GLOB",
+                        help="repeatable: only the groups' files matching this glob (service/core/files/po.py)")
     args = parser.parse_args(argv)
 
     if args.changed:
@@ -341,6 +344,13 @@ def main(argv: list[str] | None = None) -> int:
         batches = [files]
     else:
         batches = [group_files(name) for name in (args.group or GROUPS)]
+    if args.module:
+        batches = [[path for path in batch if any(fnmatch.fnmatch(path, glob) for glob in args.module)]
+                   for batch in batches]
+        batches = [batch for batch in batches if batch]
+        if not batches:
+            print(f"mutation: no mutated module matches {', '.join(args.module)}")
+            return 1
     command = "python tools/mutation.py " + " ".join(argv if argv is not None else sys.argv[1:])
     started = time.monotonic()
     files = [path for batch in batches for path in batch]
