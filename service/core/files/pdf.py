@@ -25,6 +25,7 @@ TEXT_OUT = Kind("txt", "text/plain; charset=utf-8", ".txt")
 _ENDS_SENTENCE = re.compile(r"[.!?:;…]['\"”’»)\]]*$")
 _OPENS_ITEM = re.compile(r"^(?:[-•·▪◦*–—]\s|\d{1,3}[.)]\s|[a-z][.)]\s)")
 _SHORT = 0.85
+_PROTECTED = "the PDF is password-protected; remove the password and send it again"
 
 
 def paragraphs(page: str) -> list[str]:
@@ -57,17 +58,22 @@ def extract_pages(data: bytes) -> list[str]:
     """The text of each page; EncryptedFileError, MalformedFileError as the PDF deserves."""
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed files are refused, not logged at length
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError, PyPdfError
+    from pypdf.errors import DependencyError, PdfReadError, PyPdfError
 
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
+        try:
+            reader = PdfReader(io.BytesIO(data), strict=False)
+        except (DependencyError, NotImplementedError):
+            # pypdf tries the empty password while opening: a cipher it lacks (AES-256 without `cryptography`)
+            # or a certificate (Adobe.PubSec) fails here, not in decrypt
+            raise EncryptedFileError(_PROTECTED) from None
         if reader.is_encrypted:
             try:
                 opened = bool(reader.decrypt(""))
             except Exception:  # pypdf raises DependencyError, NotImplementedError... for ciphers it lacks
                 opened = False
             if not opened:
-                raise EncryptedFileError("the PDF is password-protected; remove the password and send it again")
+                raise EncryptedFileError(_PROTECTED)
         return [page.extract_text() or "" for page in reader.pages]
     except EncryptedFileError:
         raise

@@ -162,3 +162,17 @@ def test_a_truncated_pdf_is_malformed_and_the_message_names_what_failed() -> Non
     with pytest.raises(MalformedFileError) as caught:
         extract_pages(_pdf([["Ola mundo."]])[:200])
     assert str(caught.value) == "the PDF cannot be read (PdfStreamError)"
+
+
+@pytest.mark.parametrize("encrypt", [
+    # AES-256 (what current tools write); pypdf needs the `cryptography` package for it, which ponte does not install
+    b"<< /Filter /Standard /V 5 /R 6 /Length 256 /P -4 /O <%s> /U <%s> /OE <%s> /UE <%s> /Perms <%s>"
+    b" /CF << /StdCF << /CFM /AESV3 /AuthEvent /DocOpen /Length 32 >> >> /StmF /StdCF /StrF /StdCF >>"
+    % (b"00" * 48, b"00" * 48, b"00" * 32, b"00" * 32, b"00" * 16),
+    # encrypted for the holders of some certificates (public-key security)
+    b"<< /Filter /Adobe.PubSec /SubFilter /adbe.pkcs7.s5 /V 4 /R 4 /Recipients [<3000>] >>",
+], ids=["aes-256", "certificate"])
+def test_a_pdf_encrypted_with_a_cipher_pypdf_cannot_open_is_refused_as_encrypted(encrypt: bytes) -> None:
+    with pytest.raises(EncryptedFileError) as caught:
+        open_file(_pdf([["Ola mundo."]], encrypt=encrypt), "cofre.pdf")
+    assert str(caught.value) == PASSWORD
