@@ -62,8 +62,8 @@ class XmlText(VisibleText[Ref]):
                     self.add(None, chr(code), fixed=True, depth=depth)
             self._tail(part, el, rules, depth)
             return
-        if tag in rules.skip:
-            self._tail(part, el, rules, depth)
+        if tag in rules.skip or (tag in rules.blocks and rules.keep is not None and rules.keep(el)):
+            self._tail(part, el, rules, depth)  # a marked block (translate="no") is not text, as in HTML
             return
         if deferred is not None and tag in rules.nested:
             deferred.append(el)

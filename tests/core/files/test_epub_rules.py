@@ -129,6 +129,19 @@ def test_an_inline_element_marked_translate_no_or_notranslate_keeps_its_text(ele
         assert archive.read("OEBPS/c1.xhtml") == _page(f"<p>FICA ASSIM: {expected}</p>")
 
 
+def test_a_block_marked_translate_no_or_notranslate_is_not_translated() -> None:
+    # as in the HTML layout: a marked block is not visible text (README: EPUB follows the HTML layout's rules)
+    body = '<p translate="no">Nao traduzir isto.</p><div class="notranslate"><p>Nem isto.</p></div><p>Traduzir.</p>'
+    _, layout = open_file(_book(_item("c1", "c1.xhtml"), '<itemref idref="c1"/>', {"c1.xhtml": body}), "livro.epub")
+    assert layout.visible_text == "Traduzir."
+    translate(layout, _upper)
+    assert layout.output is not None
+    with zipfile.ZipFile(io.BytesIO(layout.output)) as archive:
+        assert archive.read("OEBPS/c1.xhtml") == _page('<p translate="no">Nao traduzir isto.</p>'
+                                                       '<div class="notranslate"><p>Nem isto.</p></div>'
+                                                       "<p>TRADUZIR.</p>")
+
+
 def test_x_names_elements_in_the_xhtml_namespace() -> None:
     assert _x({"p", "br"}) == frozenset({"{http://www.w3.org/1999/xhtml}p", "{http://www.w3.org/1999/xhtml}br"})
 
