@@ -5,7 +5,8 @@ Markup never moves: only the text inside the slots changes, so the element tree 
 the engine writes. Placement works per sentence. Fixed slots (inline code, protected spans) keep their
 own text; where that text reappears verbatim in the translation it is taken out and anchors the cut.
 A free slot whose source text reappears verbatim (a name, a version, a number) anchors the same way.
-The words between anchors are shared among the free slots in proportion to their source length.
+The words between anchors are shared among the free slots in proportion to their source length; punctuation
+that a slot's source starts or ends with (the "." after a link, "(" before a name) goes back to that slot.
 """
 
 from __future__ import annotations
@@ -86,7 +87,9 @@ def _cut(visible: str, slots: Sequence[Slot], members: list[int], src_start: int
          target: str) -> list[tuple[str, bool]]:
     """Share one translated sentence among the slots it covers; returns (text, space after) per slot."""
     result = _cut_anchored(visible, slots, members, src_start, src_end, target, free_anchors=True)
-    free = [k for k, i in enumerate(members) if not slots[i].fixed]
+    # (a slot of punctuation only is empty when the translation has none there: no reason to share again)
+    free = [k for k, i in enumerate(members)
+            if not slots[i].fixed and not _punctuation_only(visible[slots[i].start:slots[i].end])]
     if any(not result[k][0] for k in free) and len(target.split()) >= len(members):
         # A name the engine moved ahead of its neighbours left a slot empty: share by proportion only.
         result = _cut_anchored(visible, slots, members, src_start, src_end, target, free_anchors=False)
@@ -188,11 +191,33 @@ def _find_outside(target: str, text: str, taken: Iterable[tuple[int, int]]) -> i
     return -1
 
 
+# Punctuation that closes (ends a word: "site.", "(AI)") or opens (starts one: "(AI", "«Sim") a phrase. A slot whose
+# source starts with closing punctuation (".", ", agora", ") disse") takes it from the word the translation glued it
+# to, and one whose source ends with opening punctuation ("A empresa (") takes it from the next word.
+_CLOSE = ".,;:!?…)]}»”’\"'"
+_OPEN = "([{«“‘\"'¿¡"
+_FINAL = ".!?…"
+_QUOTES = "\"'«»“”‘’"
+
+
+def _punctuation_only(text: str) -> bool:
+    """A slot of punctuation the words around it end or start ("." after a link, "(" before a name)."""
+    body = text.strip()
+    return bool(body) and not any(char.isalnum() for char in body) and (body[0] in _CLOSE or body[-1] in _OPEN)
+
+
+def _same_mark(a: str, b: str) -> bool:
+    """The same punctuation in the source and the translation: a sentence's end, a quote mark in another style."""
+    return a == b or (a in _FINAL and b in _FINAL) or (a in _QUOTES and b in _QUOTES)
+
+
 def _share(text: str, offset: int, spans: list[tuple[int, int]], visible: str) -> list[tuple[str, int | None]]:
     """Split text at word boundaries into len(spans) parts in proportion to the spans' lengths.
 
     Returns each part and the target offset where it ends (None for an empty part). Text the engine
-    left as it was ("10<sup>6</sup>", names) goes back exactly where it came from.
+    left as it was ("10<sup>6</sup>", names) goes back exactly where it came from. A slot of punctuation only
+    ("." after a link) takes no word: only the same punctuation, where the translation glued it to a word; and
+    punctuation that starts (ends) a slot's source is taken off the edge of the part before (after) it.
     """
     source = visible[spans[0][0]:spans[-1][1]]
     if text.strip() == source:
@@ -200,11 +225,25 @@ def _share(text: str, offset: int, spans: list[tuple[int, int]], visible: str) -
         return [(visible[a:b].strip(), skip + b - spans[0][0] if visible[a:b].strip() else None) for a, b in spans]
     words: list[tuple[int, int]] = []
     position = 0
+    opening: int | None = None
     for word in text.split():
         start = text.index(word, position)
         position = start + len(word)
-        words.append((start, position))
-    weights = [max(end - start, 1) for start, end in spans]
+        if words and not word.strip(_CLOSE):  # punctuation on its own (" ." " ;") goes with the word before it
+            words[-1] = (words[-1][0], position)
+        elif not word.strip(_OPEN):  # and opening punctuation ("( AI") with the word after it
+            opening = start if opening is None else opening
+        else:
+            words.append((start if opening is None else opening, position))
+            opening = None
+    if opening is not None:
+        words.append((opening, len(text.rstrip())))
+    sources = [visible[a:b] for a, b in spans]
+    marks = [_punctuation_only(part) for part in sources]
+    shared = [k for k in range(len(spans)) if not marks[k]]
+    if not shared:  # nothing but punctuation: shared like words
+        shared, marks = list(range(len(spans))), [False] * len(spans)
+    weights = [max(spans[k][1] - spans[k][0], 1) for k in shared]
     total = sum(weights)
     cuts = [0]
     running = 0
@@ -212,18 +251,47 @@ def _share(text: str, offset: int, spans: list[tuple[int, int]], visible: str) -
         running += weight
         cuts.append(max(cuts[-1], min(len(words), round(len(words) * running / total))))
     cuts.append(len(words))
-    if len(words) >= len(spans):  # every slot that had text keeps at least one word
-        for k in range(1, len(spans)):
+    if len(words) >= len(shared):  # every slot that had words keeps at least one
+        for k in range(1, len(shared)):
             cuts[k] = max(cuts[k], cuts[k - 1] + 1)
-        for k in range(len(spans) - 1, 0, -1):
+        for k in range(len(shared) - 1, 0, -1):
             cuts[k] = min(cuts[k], cuts[k + 1] - 1)
-    parts: list[tuple[str, int | None]] = []
-    for a, b in pairwise(cuts):
-        if a == b:
-            parts.append(("", None))
-        else:
-            parts.append((" ".join(text[s:e] for s, e in words[a:b]), offset + words[b - 1][1]))
-    return parts
+    ranges: list[tuple[int, int] | None] = [None] * len(spans)
+    for k, (a, b) in zip(shared, pairwise(cuts), strict=True):
+        if a < b:
+            ranges[k] = (words[a][0], words[b - 1][1])
+    _move_punctuation(text, sources, ranges)
+    return [("", None) if part is None else (" ".join(text[part[0]:part[1]].split()), offset + part[1])
+            for part in ranges]
+
+
+def _move_punctuation(text: str, sources: list[str], ranges: list[tuple[int, int] | None]) -> None:
+    """Give a slot whose source starts with closing punctuation the same punctuation the part before it ends with,
+    and one whose source ends with opening punctuation the same the part after it starts with (ranges in place)."""
+    for k in range(1, len(sources)):
+        mark = sources[k].lstrip()[:1]
+        before = next((j for j in range(k - 1, -1, -1) if ranges[j] is not None), None)
+        part = ranges[before] if before is not None else None
+        if not mark or mark not in _CLOSE or before is None or part is None:
+            continue
+        start, end = part
+        run = len(text[start:end]) - len(text[start:end].rstrip(_CLOSE))
+        if 0 < run < end - start and _same_mark(text[end - run], mark):
+            own = ranges[k]
+            ranges[before] = (start, end - run)
+            ranges[k] = (end - run, end if own is None else own[1])
+    for k in range(len(sources) - 1):
+        mark = sources[k].rstrip()[-1:]
+        after = next((j for j in range(k + 1, len(sources)) if ranges[j] is not None), None)
+        part = ranges[after] if after is not None else None
+        if not mark or mark not in _OPEN or after is None or part is None:
+            continue
+        start, end = part
+        run = len(text[start:end]) - len(text[start:end].lstrip(_OPEN))
+        if 0 < run < end - start and _same_mark(text[start + run - 1], mark):
+            own = ranges[k]
+            ranges[after] = (start + run, end)
+            ranges[k] = (start if own is None else own[0], start + run)
 
 
 _WS = " \t\n\r\f"
