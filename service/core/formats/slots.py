@@ -162,10 +162,17 @@ def _cut_anchored(visible: str, slots: Sequence[Slot], members: list[int], src_s
         free_members = [p for p in range(count) if not fixed[p]]
         if free_members:
             pieces[free_members[-1]].extend(orphans)
-    return [
-        (" ".join(parts), last is None or last >= len(target) or target[last].isspace() or target[last - 1].isspace())
-        for parts, last in zip(pieces, ends, strict=True)
-    ]
+    result = []
+    for position, (parts, last) in enumerate(zip(pieces, ends, strict=True)):
+        before_any = not any(pieces[:position]) and not any(fixed[:position + 1])
+        if not parts and before_any and position + 1 < count:
+            # an empty slot before any text of the sentence ("Olá" of "<b>Olá</b>mundo." when the translation is one
+            # word): a space after it only where the source had one
+            result.append(("", spans[position][1] < spans[position + 1][0]))
+        else:
+            result.append((" ".join(parts), last is None or last >= len(target) or target[last].isspace()
+                           or target[last - 1].isspace()))
+    return result
 
 
 def _find_word(target: str, text: str, cursor: int) -> int:

@@ -47,6 +47,16 @@ def test_html_punctuation_stays_outside_the_element(source: str, sentence: str, 
 
 
 @pytest.mark.parametrize(("source", "sentence", "expected"), [
+    # a word that two elements share ("<b>Olá</b>mundo"), translated as one word: no space put inside it
+    ("<p><b>Olá</b>mundo.</p>", "Helloworld.", "<p><b></b>Helloworld.</p>"),
+    # where the source had a space there, it is kept
+    ("<p><b>Olá</b> mundo.</p>", "Hi.", "<p><b></b> Hi.</p>"),
+], ids=["glued", "spaced"])
+def test_an_element_left_empty_at_a_sentence_start_adds_no_space(source: str, sentence: str, expected: str) -> None:
+    assert render_with(source, "html", [sentence], None) == expected
+
+
+@pytest.mark.parametrize(("source", "sentence", "expected"), [
     ("Leia mais no [site oficial](x).\n", "Read more on the official site.", "Read more on [the official site](x).\n"),
     ("Veja *isto*, agora.\n", "See this, now.", "See *this*, now.\n"),
     ("A empresa (**IA**) anunciou.\n", "The company (AI) announced.", "The company (**AI**) announced.\n"),
