@@ -7,7 +7,7 @@ import io
 import logging
 
 import pytest
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 from service.core.files import EncryptedFileError, MalformedFileError, NoTextError, open_file
 from service.core.files.pdf import PdfLayout, extract_pages, paragraphs
@@ -164,8 +164,19 @@ def test_a_truncated_pdf_is_malformed_and_the_message_names_what_failed() -> Non
     assert str(caught.value) == "the PDF cannot be read (PdfStreamError)"
 
 
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_a_pdf_with_an_owner_password_only_is_read_whatever_its_cipher(algorithm: str) -> None:
+    # permissions only (no printing, no copying): every viewer opens it without a password, so ponte reads it too;
+    # AES needs the `cryptography` package (requirements.txt)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_pdf([["Ola mundo."]]))))
+    writer.encrypt("", "dono", algorithm=algorithm)
+    out = io.BytesIO()
+    writer.write(out)
+    assert extract_pages(out.getvalue()) == ["Ola mundo."]
+
+
 @pytest.mark.parametrize("encrypt", [
-    # AES-256 (what current tools write); pypdf needs the `cryptography` package for it, which ponte does not install
+    # AES-256 whose empty user password does not open it (the /U entry is zeros): it needs a password
     b"<< /Filter /Standard /V 5 /R 6 /Length 256 /P -4 /O <%s> /U <%s> /OE <%s> /UE <%s> /Perms <%s>"
     b" /CF << /StdCF << /CFM /AESV3 /AuthEvent /DocOpen /Length 32 >> >> /StmF /StdCF /StrF /StdCF >>"
     % (b"00" * 48, b"00" * 48, b"00" * 32, b"00" * 32, b"00" * 16),
