@@ -40,8 +40,11 @@ def paragraphs(page: str) -> list[str]:
                 out.append(current)
                 current = ""
             continue
-        if current and current.endswith("-") and current[-2:-1].isalpha() and line[:1].islower():
+        first = line.split()[0]
+        if current.endswith("-") and current[-2:-1].isalpha() and first[:1].islower() and first.islower():
             current = current[:-1] + line  # a word hyphenated at the end of the line
+        elif current.endswith("-") and current[-2:-1].isalnum() and first[:1].isalnum():
+            current += line  # a hyphen that is part of the name: "GPT-" then "4o", "anti-" then "mRNA"
         else:
             current = f"{current} {line}" if current else line
         following = lines[index + 1] if index + 1 < len(lines) else ""

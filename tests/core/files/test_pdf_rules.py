@@ -60,11 +60,18 @@ def test_a_word_hyphenated_at_the_end_of_a_line_is_joined_without_its_hyphen() -
 
 @pytest.mark.parametrize(("page", "expected"), [
     ("Escreva para o e-\nmail da empresa.", ["Escreva para o email da empresa."]),  # one letter before the hyphen
-    ("A vacina anti-\nmRNA chegou.", ["A vacina antimRNA chegou."]),  # the first letter of the next line decides
-    ("O modelo GPT-\n4o chegou.", ["O modelo GPT- 4o chegou."]),  # a digit is not a lower-case letter
-    ("A pagina 12-\nseguinte.", ["A pagina 12- seguinte."]),  # no letter before the hyphen
-], ids=["one-letter-word", "lower-then-upper", "digit-then-lower", "digit-before-hyphen"])
-def test_a_hyphen_joins_only_a_letter_and_a_lower_case_letter(page: str, expected: list[str]) -> None:
+    ("A pala-\nvra, enfim.", ["A palavra, enfim."]),  # punctuation after the word's end
+    # a word not all in lower case after the hyphen: the hyphen is the name's, kept, and no space is added
+    ("A vacina anti-\nmRNA chegou.", ["A vacina anti-mRNA chegou."]),
+    ("O modelo GPT-\n4o chegou.", ["O modelo GPT-4o chegou."]),
+    ("O jogo Brasil-\nArgentina acabou.", ["O jogo Brasil-Argentina acabou."]),
+    ("Entre 2023-\n2024 cresceu.", ["Entre 2023-2024 cresceu."]),
+    ("A pagina 12-\nseguinte.", ["A pagina 12-seguinte."]),  # no letter before the hyphen: not a broken word
+    # a dash after a space is punctuation: the lines are joined with a space
+    ("O texto -\nsegue aqui.", ["O texto - segue aqui."]),
+], ids=["one-letter-word", "punctuation-after", "lower-then-upper", "digit-then-lower", "two-names", "years",
+        "digit-before-hyphen", "dash"])
+def test_a_hyphen_joins_only_a_letter_and_a_lower_case_word(page: str, expected: list[str]) -> None:
     assert paragraphs(page) == expected
 
 
