@@ -238,7 +238,8 @@ def _share(text: str, offset: int, spans: list[tuple[int, int]], visible: str) -
         position = start + len(word)
         if words and not word.strip(_CLOSE):  # punctuation on its own (" ." " ;") goes with the word before it
             words[-1] = (words[-1][0], position)
-        elif not word.strip(_OPEN):  # and opening punctuation ("( AI") with the word after it
+        elif not word.strip(_OPEN) or not word.strip(_CLOSE):  # and opening punctuation ("( AI") with the word
+            # after it, as closing punctuation that starts the text (", Rome" after an anchored "Paris")
             opening = start if opening is None else opening
         else:
             words.append((start if opening is None else opening, position))
@@ -275,10 +276,21 @@ def _share(text: str, offset: int, spans: list[tuple[int, int]], visible: str) -
 def _move_punctuation(text: str, sources: list[str], ranges: list[tuple[int, int] | None]) -> None:
     """Give a slot whose source starts with closing punctuation the same punctuation the part before it ends with,
     and one whose source ends with opening punctuation the same the part after it starts with (ranges in place)."""
-    for k in range(1, len(sources)):
+    for k in range(len(sources)):
         mark = sources[k].lstrip()[:1]
         before = next((j for j in range(k - 1, -1, -1) if ranges[j] is not None), None)
         part = ranges[before] if before is not None else None
+        if mark and mark in _CLOSE and part is None and ranges[k] is None:
+            # nothing before it here (the word the translation glued the mark to anchored: "Paris" of "Paris,"):
+            # the mark starts the text, so the part after it begins with it
+            after = next((j for j in range(k + 1, len(sources)) if ranges[j] is not None), None)
+            if after is not None:
+                start, end = ranges[after]  # type: ignore[misc]
+                run = len(text[start:end]) - len(text[start:end].lstrip(_CLOSE))
+                if 0 < run < end - start and _same_mark(text[start], mark):
+                    ranges[k] = (start, start + run)
+                    ranges[after] = (start + run, end)
+            continue
         if not mark or mark not in _CLOSE or before is None or part is None:
             continue
         start, end = part

@@ -47,6 +47,21 @@ def test_html_punctuation_stays_outside_the_element(source: str, sentence: str, 
 
 
 @pytest.mark.parametrize(("source", "sentence", "expected"), [
+    # the name before the comma reappears as it was (it anchors): the comma it leaves goes to the slot of the comma,
+    # not into the next element ("<b>Paris</b> <b>, Rome</b>")
+    ("<p>Em <b>Paris</b>, <b>Roma</b> e <b>Lima</b>.</p>", "In Paris, Rome and Lima.",
+     "<p>In <b>Paris</b>, <b>Rome</b> and <b>Lima</b>.</p>"),
+    ("<p><b>Paris</b>, <b>Roma</b>.</p>", "Paris, Rome.", "<p><b>Paris</b>, <b>Rome</b>.</p>"),
+    ("<p><code>ls</code>; <b>Roma</b>.</p>", "ls; Rome.", "<p><code>ls</code>; <b>Rome</b>.</p>"),
+    # the element after the comma has no word of its own in the translation: the comma is still not its word
+    ("<p>Com <a href=\"a\">Paris</a>, <a href=\"b\">Roma</a> e o <i>resto</i>.</p>", "With Paris, and the rest.",
+     "<p>With <a href=\"a\">Paris</a>, <a href=\"b\">and</a> the <i>rest</i>.</p>"),
+], ids=["list-after-name", "two-names", "after-code", "next-word-dropped"])
+def test_punctuation_after_an_anchor_stays_in_its_slot(source: str, sentence: str, expected: str) -> None:
+    assert render_with(source, "html", [sentence], None) == expected
+
+
+@pytest.mark.parametrize(("source", "sentence", "expected"), [
     # a word that two elements share ("<b>Olá</b>mundo"), translated as one word: no space put inside it
     ("<p><b>Olá</b>mundo.</p>", "Helloworld.", "<p><b></b>Helloworld.</p>"),
     # where the source had a space there, it is kept
@@ -70,6 +85,8 @@ def test_markdown_punctuation_stays_outside_the_element(source: str, sentence: s
     ("one two .", [(0, 3), (4, 7), (7, 8)], "abc def.", [("one", 3), ("two", 8), (".", 9)]),
     # an opening bracket on its own goes with the word after it, then to the slot that ends with one
     ("one ( two )", [(0, 5), (5, 8), (8, 9)], "abc (def)", [("one (", 5), ("two", 10), (")", 11)]),
+    # a comma that starts the text (the word it was glued to anchored) goes to the slot of the comma, not as a word
+    (", two three", [(0, 2), (2, 5), (5, 9)], ", abc def", [(",", 1), ("two", 5), ("three", 11)]),
 ])
 def test_share_moves_punctuation_between_parts(
         text: str, spans: list[tuple[int, int]], visible: str, parts: list[tuple[str, int | None]]) -> None:
