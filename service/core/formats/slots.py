@@ -284,8 +284,9 @@ def _move_punctuation(text: str, sources: list[str], ranges: list[tuple[int, int
             # nothing before it here (the word the translation glued the mark to anchored: "Paris" of "Paris,"):
             # the mark starts the text, so the part after it begins with it
             after = next((j for j in range(k + 1, len(sources)) if ranges[j] is not None), None)
-            if after is not None:
-                start, end = ranges[after]  # type: ignore[misc]
+            following = ranges[after] if after is not None else None
+            if after is not None and following is not None:
+                start, end = following
                 run = len(text[start:end]) - len(text[start:end].lstrip(_CLOSE))
                 if 0 < run < end - start and _same_mark(text[start], mark):
                     ranges[k] = (start, start + run)
