@@ -86,22 +86,25 @@ def place(visible: str, slots: Sequence[Slot], translated: str, sentence_map: Se
 def _cut(visible: str, slots: Sequence[Slot], members: list[int], src_start: int, src_end: int,
          target: str) -> list[tuple[str, bool]]:
     """Share one translated sentence among the slots it covers; returns (text, space after) per slot."""
-    result = _cut_anchored(visible, slots, members, src_start, src_end, target, free_anchors=True)
+    result, absorbed = _cut_anchored(visible, slots, members, src_start, src_end, target, free_anchors=True)
     # (a slot of punctuation only is empty when the translation has none there: no reason to share again)
     free = [k for k, i in enumerate(members)
             if not slots[i].fixed and not _punctuation_only(visible[slots[i].start:slots[i].end])]
-    if any(not result[k][0] for k in free) and len(target.split()) >= len(members):
-        # A name the engine moved ahead of its neighbours left a slot empty: share by proportion only.
-        result = _cut_anchored(visible, slots, members, src_start, src_end, target, free_anchors=False)
+    if absorbed and any(not result[k][0] for k in free) and len(target.split()) >= len(members):
+        # A name the engine moved ahead of its neighbours took their words and left their slot empty ("Visitei
+        # **Lisboa**" as "Lisboa visited"): share by proportion only. A slot left empty while the names keep just
+        # their own text is a word the translation has not ("O **Google** anunciou" as "Google announced").
+        result, _ = _cut_anchored(visible, slots, members, src_start, src_end, target, free_anchors=False)
     return result
 
 
 def _cut_anchored(visible: str, slots: Sequence[Slot], members: list[int], src_start: int, src_end: int,
-                  target: str, *, free_anchors: bool) -> list[tuple[str, bool]]:
+                  target: str, *, free_anchors: bool) -> tuple[list[tuple[str, bool]], bool]:
+    """The sentence shared with anchors; and whether a free slot anchored by its own text took more words."""
     count = len(members)
     fixed = [slots[i].fixed for i in members]
     if count == 1:
-        return [("" if fixed[0] else target, True)]
+        return [("" if fixed[0] else target, True)], False
     spans = [(max(slots[i].start, src_start), min(slots[i].end, src_end)) for i in members]
     anchors: dict[int, tuple[int, int]] = {}
     cursor = 0
@@ -172,7 +175,8 @@ def _cut_anchored(visible: str, slots: Sequence[Slot], members: list[int], src_s
         else:
             result.append((" ".join(parts), last is None or last >= len(target) or target[last].isspace()
                            or target[last - 1].isspace()))
-    return result
+    absorbed = any(len(pieces[position]) > 1 for position in anchors if not fixed[position])
+    return result, absorbed
 
 
 def _find_word(target: str, text: str, cursor: int) -> int:
@@ -433,7 +437,9 @@ class VisibleText(Generic[Ref]):
             last = index == len(runs) - 1 or runs[index + 1].block != run.block
             lead = run.lead if (first or placed[index - 1].space_after) else ""
             lead = lead or (" " if space_next else "")
-            trail = run.trail if (last or new.space_after) else ""
+            # an emptied run that starts its block ("O " of "<p>O <b>Google</b> anunciou" as "Google announced")
+            # keeps no space after it: the block would start with one
+            trail = run.trail if (last or new.space_after) and (new.text or not first or run.ref is None) else ""
             space_next = False
             between: Ref | None = None
             if (new.space_after and not last and not run.trail and not run.gap_after and not runs[index + 1].lead

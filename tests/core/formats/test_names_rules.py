@@ -1,0 +1,37 @@
+"""A name in an element keeps its element when the translation drops the word before it: Portuguese puts an article
+before names ("O Google", "A Petrobras") that English does not. Every expected output is written down here."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.core.formats.helpers import render_with
+
+
+@pytest.mark.parametrize(("source", "sentence", "expected"), [
+    ("<p>O <b>Google</b> anunciou hoje um novo modelo de linguagem.</p>",
+     "Google today announced a new language model.",
+     "<p><b>Google</b> today announced a new language model.</p>"),
+    ("<p>A <a href=\"x\">Microsoft</a> comprou a <a href=\"y\">OpenAI</a> ontem.</p>",
+     "Microsoft bought OpenAI yesterday.",
+     "<p><a href=\"x\">Microsoft</a> bought <a href=\"y\">OpenAI</a> yesterday.</p>"),
+    ("<p>A <b>Petrobras</b> (<i>PETR4</i>) subiu 2,3% nesta terça.</p>",
+     "Petrobras (PETR4) rose 2.3% on Tuesday.",
+     "<p><b>Petrobras</b> (<i>PETR4</i>) rose 2.3% on Tuesday.</p>"),
+    # the engine moved the name first, and took the next word with it into the element: no name anchors then
+    ("<p>Visitei <b>Lisboa</b> ontem.</p>", "Lisboa visited yesterday.", "<p><b>Lisboa</b> visited yesterday.</p>"),
+], ids=["article-bold", "article-links", "article-brackets", "name-moved-first"])
+def test_a_name_keeps_its_element_when_the_article_before_it_is_dropped(
+        source: str, sentence: str, expected: str) -> None:
+    assert render_with(source, "html", [sentence], None) == expected
+
+
+def test_a_name_the_engine_moved_before_its_neighbour_shares_by_proportion() -> None:
+    # the only free slot before the name is left empty and the name's slot would take "visited" too
+    assert render_with("Visitei **Lisboa**\n", "markdown", ["Lisboa visited"], None) == "Lisboa **visited**\n"
+
+
+def test_a_sentence_in_a_paragraph_whose_first_element_is_emptied_keeps_the_space_before_it() -> None:
+    source = "<p>Fim. O <b>Google</b> anunciou.</p>"
+    assert render_with(source, "html", ["End.", "Google announced."], None) == \
+        "<p>End. <b>Google</b> announced.</p>"
