@@ -251,10 +251,9 @@ def _share(text: str, offset: int, spans: list[tuple[int, int]], visible: str) -
     if opening is not None:
         words.append((opening, len(text.rstrip())))
     sources = [visible[a:b] for a, b in spans]
-    marks = [_punctuation_only(part) for part in sources]
-    shared = [k for k in range(len(spans)) if not marks[k]]
+    shared = [k for k, part in enumerate(sources) if not _punctuation_only(part)]
     if not shared:  # nothing but punctuation: shared like words
-        shared, marks = list(range(len(spans))), [False] * len(spans)
+        shared = list(range(len(spans)))
     weights = [max(spans[k][1] - spans[k][0], 1) for k in shared]
     total = sum(weights)
     cuts = [0]
