@@ -111,8 +111,8 @@ class _HtmlInto(TreeWalk):
         self.into = into
 
     def add(self, ref: Any, raw: str, *, fixed: bool = False, protected: bool = False, depth: int = 0,
-            after: Any = None, path: Any = None) -> None:
-        self.into.add(ref, raw, fixed=fixed, protected=protected, depth=depth, after=after, path=path)
+            after: Any = None, path: Any = None, solid: bool = False) -> None:
+        self.into.add(ref, raw, fixed=fixed, protected=protected, depth=depth, after=after, path=path, solid=solid)
 
     def end_block(self) -> None:
         self.into.end_block()
@@ -240,7 +240,11 @@ class _Walk(VisibleText[Ref]):
                 else:
                     begin, line_start = source(at)
                     finish = source(at + len(child.content))[0]
-                    self.add((begin, finish, line_start, bool(path)), child.content, path=path)
+                    line_end = self.body.find("\n", finish)
+                    rest = self.body[finish:len(self.body) if line_end < 0 else line_end]
+                    whole_line = line_start and not rest.strip()  # emptied, it would end the paragraph
+                    self.add((begin, finish, line_start, bool(path)), child.content, path=path,
+                             solid=bool(path) or whole_line)
             elif kind == "code_inline":
                 end = _code_end(content, at, len(child.markup)) if at is not None else None
                 self.add(None, child.content, protected=True, after=place(end), path=[*path, Inline(place(at))])
@@ -353,7 +357,14 @@ class MarkdownLayout:
                 continue
             start, end, line_start, nested = ref
             if (line_start or nested) and not text.strip():
-                # an emptied line would end the paragraph, and `**` is no emphasis but two asterisks: it keeps its words
+                line_end = body.find("\n", end)
+                if nested or not body[end:len(body) if line_end < 0 else line_end].strip():
+                    # an emptied line would end the paragraph, and `**` is no emphasis but two asterisks: it keeps
+                    # its words
+                    continue
+                # the start of a line the elements after it go on ("O " of "O **Google** anunciou" as "Google
+                # announced"): taken out, or the source's words would stay in the translation
+                edits.append((start, end, ""))
                 continue
             if text != body[start:end]:
                 edits.append((start, end, _escape(text, line_start)))

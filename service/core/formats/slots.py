@@ -37,6 +37,7 @@ class Slot:
     end: int
     fixed: bool = False
     tail: bool = False
+    solid: bool = False  # the layout cannot take its text out: left empty, the slot keeps its source words
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,12 @@ def _cut(visible: str, slots: Sequence[Slot], members: list[int], src_start: int
     # (a slot of punctuation only is empty when the translation has none there: no reason to share again)
     free = [k for k, i in enumerate(members)
             if not slots[i].fixed and not _punctuation_only(visible[slots[i].start:slots[i].end])]
-    if absorbed and any(not result[k][0] for k in free) and len(target.split()) >= len(members):
+    empty = [k for k in free if not result[k][0]]
+    if ((absorbed and empty) or any(slots[members[k]].solid for k in empty)) and len(target.split()) >= len(members):
         # A name the engine moved ahead of its neighbours took their words and left their slot empty ("Visitei
         # **Lisboa**" as "Lisboa visited"): share by proportion only. A slot left empty while the names keep just
-        # their own text is a word the translation has not ("O **Google** anunciou" as "Google announced").
+        # their own text is a word the translation has not ("O **Google** anunciou" as "Google announced"), unless
+        # the layout cannot empty that slot (Markdown emphasis): its source words would stay.
         result, _ = _cut_anchored(visible, slots, members, src_start, src_end, target, free_anchors=False)
     return result
 
@@ -391,11 +394,12 @@ class VisibleText(Generic[Ref]):
             self.pending, self.pending_between = "\n", True
 
     def add(self, ref: Ref | None, raw: str, *, fixed: bool = False, protected: bool = False, depth: int = 0,
-            after: Ref | None = None, path: Sequence[Inline[Ref]] | None = None) -> None:
+            after: Ref | None = None, path: Sequence[Inline[Ref]] | None = None, solid: bool = False) -> None:
         """Add a run of raw text; ref None (or fixed) keeps its text, protected also marks the range.
 
         ``after``, for a run that keeps its text, is a ref whose text render writes right after the run. ``path``,
-        the inline elements around the run, tells apart elements of one depth (it then gives the depth).
+        the inline elements around the run, tells apart elements of one depth (it then gives the depth). ``solid``:
+        the layout cannot write the run empty (it keeps its text then), so the placement avoids leaving it empty.
         """
         stripped = raw.lstrip(_WS)
         lead = raw[: len(raw) - len(stripped)]
@@ -414,7 +418,7 @@ class VisibleText(Generic[Ref]):
         self.parts.append(text)
         self.length += len(text)
         keeps = fixed or protected or ref is None
-        self.slots.append(Slot(start, self.length, keeps, keeps and after is not None))
+        self.slots.append(Slot(start, self.length, keeps, keeps and after is not None, solid and not keeps))
         self.runs.append(_Run(None if keeps else ref, self.block, lead, trail, depth if path is None else len(path),
                               after=after if keeps else None, path=None if path is None else tuple(path)))
         if protected:
@@ -430,15 +434,22 @@ class VisibleText(Generic[Ref]):
         runs = self.runs
         out: list[tuple[Ref | None, str]] = []
         space_next = False
+        written = False  # whether the block has text before the run
         for index, run in enumerate(runs):
             new = placed[index]
             first = index == 0 or runs[index - 1].block != run.block
             last = index == len(runs) - 1 or runs[index + 1].block != run.block
+            written = written and not first
             lead = run.lead if (first or placed[index - 1].space_after) else ""
             lead = lead or (" " if space_next else "")
-            # an emptied run that starts its block ("O " of "<p>O <b>Google</b> anunciou" as "Google announced")
-            # keeps no space after it: the block would start with one
-            trail = run.trail if (last or new.space_after) and (new.text or not first or run.ref is None) else ""
+            # an emptied run before any text of its block ("O " of "<p>O <b>Google</b> anunciou" as "Google
+            # announced") keeps no space after it, nor before it unless it starts the block: the block would start
+            # with spaces
+            emptied_ahead = not new.text and not written and run.ref is not None
+            if emptied_ahead and not first:
+                lead = ""
+            trail = run.trail if (last or new.space_after) and not emptied_ahead else ""
+            written = written or bool(new.text) or run.ref is None
             space_next = False
             between: Ref | None = None
             if (new.space_after and not last and not run.trail and not run.gap_after and not runs[index + 1].lead

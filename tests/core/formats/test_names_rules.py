@@ -35,3 +35,25 @@ def test_a_sentence_in_a_paragraph_whose_first_element_is_emptied_keeps_the_spac
     source = "<p>Fim. O <b>Google</b> anunciou.</p>"
     assert render_with(source, "html", ["End.", "Google announced."], None) == \
         "<p>End. <b>Google</b> announced.</p>"
+
+
+@pytest.mark.parametrize(("source", "sentences", "expected"), [
+    ("O **Google** anunciou hoje um novo modelo.\n", ["Google today announced a new model."],
+     "**Google** today announced a new model.\n"),
+    ("As ações da [Microsoft](https://m.com) subiram.\n", ["Microsoft shares rose."],
+     "[Microsoft](https://m.com) shares rose.\n"),
+    ("> O **Google** negou.\n", ["Google denied it."], "> **Google** denied it.\n"),
+    ("Ontem\nO **Google** anunciou.\n", ["Yesterday Google announced."], "Yesterday\n**Google** announced.\n"),
+    # emptied inside an emphasis, the slot would keep its source words ("o"): the sentence is shared by proportion
+    ("Ontem **o _Google_ anunciou cortes** no Brasil.\n", ["Yesterday Google announced cuts in Brazil."],
+     "Yesterday **Google _announced_ cuts** in Brazil.\n"),
+], ids=["line-start", "line-start-link", "quote", "second-line", "in-emphasis"])
+def test_a_markdown_line_start_the_translation_drops_leaves_no_source_words(
+        source: str, sentences: list[str], expected: str) -> None:
+    # the emptied start of a line is taken out (the elements after it go on on the line), not kept as it was
+    assert render_with(source, "markdown", sentences, None) == expected
+
+
+def test_runs_emptied_before_the_first_text_of_a_block_leave_no_spaces() -> None:
+    source = "<p>Segundo o <b>jornal</b> da <i>Folha</i>, ele saiu.</p>"
+    assert render_with(source, "html", ["Folha says he left."], None) == "<p><b></b><i>Folha</i> says he left.</p>"
