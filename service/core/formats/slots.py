@@ -19,8 +19,14 @@ from typing import Generic, TypeVar
 
 SentenceSpan = tuple[int, int, int, int]
 
-# Shorter source texts ("a", "de") reappear by chance, so they never anchor a free slot.
+# Shorter source texts ("a", "de") reappear by chance, so they never anchor a free slot (acronyms aside).
 _MIN_ANCHOR = 4
+
+
+def _anchors(text: str) -> bool:
+    """Whether a free slot's text is specific enough to anchor where it reappears: four characters or more, or an
+    acronym ("STF", "PT", "5G": one word in capitals), which short common words never are."""
+    return len(text) >= _MIN_ANCHOR or (len(text) >= 2 and text.isupper() and " " not in text)
 
 Ref = TypeVar("Ref")
 
@@ -113,7 +119,7 @@ def _cut_anchored(visible: str, slots: Sequence[Slot], members: list[int], src_s
     cursor = 0
     for position, (start, end) in enumerate(spans):
         text = visible[start:end]
-        if fixed[position] or (free_anchors and len(text) >= _MIN_ANCHOR):
+        if fixed[position] or (free_anchors and _anchors(text)):
             found = target.find(text, cursor) if fixed[position] else _find_word(target, text, cursor)
             if found >= 0:
                 anchors[position] = (found, found + len(text))

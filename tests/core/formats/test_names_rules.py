@@ -57,3 +57,16 @@ def test_a_markdown_line_start_the_translation_drops_leaves_no_source_words(
 def test_runs_emptied_before_the_first_text_of_a_block_leave_no_spaces() -> None:
     source = "<p>Segundo o <b>jornal</b> da <i>Folha</i>, ele saiu.</p>"
     assert render_with(source, "html", ["Folha says he left."], None) == "<p><b></b><i>Folha</i> says he left.</p>"
+
+
+@pytest.mark.parametrize(("source", "sentence", "fmt", "expected"), [
+    ("<p>O <a href=\"s\">STF</a> e o <a href=\"t\">TSE</a> decidiram.</p>", "STF and TSE decided.", "html",
+     "<p><a href=\"s\">STF</a> and <a href=\"t\">TSE</a> decided.</p>"),
+    ("O [STF](s) e o [TSE](t) decidiram.\n", "STF and TSE decided.", "markdown", "[STF](s) and [TSE](t) decided.\n"),
+    ("<p>A rede <b>5G</b> chegou ao <i>PR</i> ontem.</p>", "The 5G network arrived in PR yesterday.", "html",
+     "<p>The <b>5G</b> network arrived in <i>PR</i> yesterday.</p>"),
+    # a short word that is no acronym still never anchors: "a" is in "a new" by chance
+    ("<p>Veja <b>a</b> nova lei.</p>", "See the new law.", "html", "<p>See <b>the</b> new law.</p>"),
+], ids=["acronym-links", "acronym-markdown", "acronym-digits", "short-word"])
+def test_an_acronym_anchors_its_element_like_a_longer_name(source: str, sentence: str, fmt: str, expected: str) -> None:
+    assert render_with(source, fmt, [sentence], None) == expected
