@@ -66,11 +66,13 @@ def test_a_word_hyphenated_at_the_end_of_a_line_is_joined_without_its_hyphen() -
     ("O modelo GPT-\n4o chegou.", ["O modelo GPT-4o chegou."]),
     ("O jogo Brasil-\nArgentina acabou.", ["O jogo Brasil-Argentina acabou."]),
     ("Entre 2023-\n2024 cresceu.", ["Entre 2023-2024 cresceu."]),
+    ("O modelo X-\n4 chegou.", ["O modelo X-4 chegou."]),  # one character before the hyphen
+    ("O modelo GPT-\n4, enfim.", ["O modelo GPT-4, enfim."]),  # one character before the punctuation
     ("A pagina 12-\nseguinte.", ["A pagina 12-seguinte."]),  # no letter before the hyphen: not a broken word
     # a dash after a space is punctuation: the lines are joined with a space
     ("O texto -\nsegue aqui.", ["O texto - segue aqui."]),
 ], ids=["one-letter-word", "punctuation-after", "lower-then-upper", "digit-then-lower", "two-names", "years",
-        "digit-before-hyphen", "dash"])
+        "one-character-name", "one-character-word", "digit-before-hyphen", "dash"])
 def test_a_hyphen_joins_only_a_letter_and_a_lower_case_word(page: str, expected: list[str]) -> None:
     assert paragraphs(page) == expected
 
