@@ -21,6 +21,7 @@ without a recorded score is reported, not checked.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import fnmatch
 import json
 import os
@@ -331,6 +332,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--module", action="append", metavar="GLOB",
                         help="repeatable: only the groups' files matching this glob (service/core/files/po.py)")
     args = parser.parse_args(argv)
+    # Every run, even --no-run, moves the selection's state into mutants/ and back: a second run in the same checkout
+    # would delete the first one's live state (all its results). One at a time.
+    STATE.mkdir(exist_ok=True)
+    lock = (STATE / "lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("mutation: another tools/mutation.py is running in this checkout (its state would be lost): "
+              "wait for it, or use a git worktree of its own")
+        return 1
 
     if args.changed:
         changed = changed_files(args.changed)
