@@ -240,9 +240,7 @@ class _Walk(VisibleText[Ref]):
                 else:
                     begin, line_start = source(at)
                     finish = source(at + len(child.content))[0]
-                    line_end = self.body.find("\n", finish)
-                    rest = self.body[finish:len(self.body) if line_end < 0 else line_end]
-                    whole_line = line_start and not rest.strip()  # emptied, it would end the paragraph
+                    whole_line = line_start and _ends_line(self.body, finish)  # emptied, it would end the paragraph
                     self.add((begin, finish, line_start, bool(path)), child.content, path=path,
                              solid=bool(path) or whole_line)
             elif kind == "code_inline":
@@ -293,6 +291,12 @@ class _Walk(VisibleText[Ref]):
             full = tail[:1] == "(" or (tail[:1] == "[" and tail != "[]")  # else the text is a reference label
             if self.body[begin:begin + len(label)] == label and full:
                 self.images.append((begin, begin + len(label), label))
+
+
+def _ends_line(body: str, at: int) -> bool:
+    """Whether only blanks follow `at` on its line."""
+    line_end = body.find("\n", at)
+    return not body[at:len(body) if line_end < 0 else line_end].strip()
 
 
 def _code_end(content: str, at: int, ticks: int) -> int | None:
@@ -357,8 +361,7 @@ class MarkdownLayout:
                 continue
             start, end, line_start, nested = ref
             if (line_start or nested) and not text.strip():
-                line_end = body.find("\n", end)
-                if nested or not body[end:len(body) if line_end < 0 else line_end].strip():
+                if nested or _ends_line(body, end):
                     # an emptied line would end the paragraph, and `**` is no emphasis but two asterisks: it keeps
                     # its words
                     continue
